@@ -1,0 +1,55 @@
+package dev.matting.api;
+
+import java.awt.image.BufferedImage;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one interface users hold: turns photos into soft alpha mattes. Thread-safe; close it to free native memory.
+ *
+ * <pre>{@code
+ * try (Matter matter = Matters.create()) {
+ *     Matte matte = matter.matte(Path.of("portrait.jpg"));
+ *     matte.writePng(Path.of("portrait-cutout.png"));
+ * }
+ * }</pre>
+ */
+public interface Matter extends AutoCloseable {
+
+    /** Mattes one image; throws a {@link MattingException} naming the input when it fails. */
+    Matte matte(ImageSource source);
+
+    default Matte matte(Path path) {
+        return matte(ImageSource.of(path));
+    }
+
+    default Matte matte(BufferedImage image) {
+        return matte(ImageSource.of(image));
+    }
+
+    default Matte matte(byte[] encoded) {
+        return matte(ImageSource.of(encoded));
+    }
+
+    default Matte matte(InputStream in) {
+        return matte(ImageSource.of("stream", in));
+    }
+
+    /**
+     * Mattes many images with one forward pass per group of same-shaped model inputs. Never throws for a bad
+     * item: each result carries its own matte or error, in input order.
+     */
+    List<MatteResult> matteAll(List<ImageSource> sources);
+
+    /** Queues one image; the future completes with its matte or fails with a {@link MattingException}. */
+    CompletableFuture<Matte> submit(ImageSource source);
+
+    /** Backend, device, precision and model in use. */
+    MatterInfo info();
+
+    /** Releases the model and its native memory; waits for work already accepted. */
+    @Override
+    void close();
+}

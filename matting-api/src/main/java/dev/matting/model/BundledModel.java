@@ -1,0 +1,105 @@
+package dev.matting.model;
+
+import dev.matting.api.ModelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Unpacks the embedded model from the class path into a cache folder, atomically, once per content version. */
+final class BundledModel {
+    private static volatile ModelSpec cached;
+
+    private BundledModel() {
+    }
+
+    static ModelSpec spec() {
+        ModelSpec s = cached;
+        if (s == null) {
+            synchronized (BundledModel.class) {
+                s = cached;
+                if (s == null) {
+                    s = unpack();
+                    cached = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    private static ModelSpec unpack() {
+        ClassLoader cl = BundledModel.class.getClassLoader();
+        byte[] json;
+        try (InputStream in = cl.getResourceAsStream(ModelSpec.BUNDLED_RESOURCE + "model.json")) {
+            if (in == null) {
+                throw new ModelException("the embedded model is not on the class path: add matting-djl or matting-onnx "
+                        + "(their jars carry " + ModelSpec.BUNDLED_RESOURCE + ")");
+            }
+            json = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ModelException("cannot read the embedded model descriptor: " + e.getMessage(), e);
+        }
+        Path dir = cacheRoot().resolve("unet-tiny-" + sha(json).substring(0, 16));
+        try {
+            Files.createDirectories(dir);
+            ModelSpec spec = ModelSpec.parse(new java.io.ByteArrayInputStream(json), dir, "embedded model.json");
+            copy(json, dir.resolve("model.json"));
+            for (ModelFormat f : ModelFormat.values()) {
+                for (dev.matting.api.Precision p : new dev.matting.api.Precision[] {dev.matting.api.Precision.FP32,
+                        dev.matting.api.Precision.FP16}) {
+                    java.util.Optional<Path> target = spec.file(f, p);
+                    if (target.isEmpty() || Files.isRegularFile(target.get())) {
+                        continue;
+                    }
+                    try (InputStream in = cl.getResourceAsStream(ModelSpec.BUNDLED_RESOURCE + target.get().getFileName())) {
+                        if (in != null) { // only the formats whose backend jar is present are on the class path
+                            copy(in.readAllBytes(), target.get());
+                        }
+                    }
+                }
+            }
+            return spec;
+        } catch (IOException e) {
+            throw new ModelException("cannot unpack the embedded model into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path cacheRoot() {
+        String configured = System.getProperty("dev.matting.cache");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "dev.matting-" + System.getProperty("user.name", "user"));
+    }
+
+    /** Writes beside the target and renames, so a crash or a concurrent JVM never sees half a file. */
+    private static void copy(byte[] data, Path target) throws IOException {
+        if (Files.isRegularFile(target) && Files.size(target) == data.length) {
+            return;
+        }
+        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        try {
+            Files.write(tmp, data);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static String sha(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
