@@ -92,7 +92,7 @@ public final class BarChart {
                 g.setStroke(new BasicStroke(1));
                 g.drawLine(x, top - 6, x, plotBottom);
                 g.setColor(new Color(0x555555));
-                String t = format(tick);
+                String t = tick >= 1 ? String.format(Locale.ROOT, "%,.0f", tick) : format(tick);
                 g.drawString(t, x - g.getFontMetrics().stringWidth(t) / 2, plotBottom + 16);
             }
             g.drawString(unit + (log ? " (log scale)" : ""), left, plotBottom + 36);
@@ -129,7 +129,7 @@ public final class BarChart {
         if (v == 0) {
             return "0";
         }
-        if (v >= 100 || v >= 1 && v == Math.rint(v)) {
+        if (v >= 100) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }
         if (v >= 10) {
