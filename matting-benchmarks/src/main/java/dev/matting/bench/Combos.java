@@ -1,0 +1,91 @@
+package dev.matting.bench;
+
+import dev.matting.api.Device;
+import dev.matting.api.Precision;
+import dev.matting.internal.BackendSelector;
+import dev.matting.model.ModelSpec;
+import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BatchBackend;
+import dev.matting.spi.MattingBackend;
+import dev.matting.spi.ModelInput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which backend / device / precision combinations this machine can run, found by asking every installed backend
+ * for its devices and, when asked to probe, by opening each and running one small forward pass. A combination
+ * that cannot run (no CUDA, FP16 not supported on the CPU, no file in the model) is reported with its reason and
+ * skipped, never left to crash a benchmark run.
+ */
+public final class Combos {
+    private Combos() {
+    }
+
+    /** A combination and, when it cannot run here, why. */
+    public record Candidate(Combo combo, Optional<String> skipReason, String engine) {
+        public boolean runnable() {
+            return skipReason.isEmpty();
+        }
+    }
+
+    /** Every combination of installed backends, their devices (first GPU only) and both precisions. */
+    public static List<Candidate> discover(ModelSpec spec, boolean probe) {
+        return discover(spec, probe, BackendSelector.installed());
+    }
+
+    static List<Candidate> discover(ModelSpec spec, boolean probe, List<MattingBackend> installed) {
+        List<Candidate> out = new ArrayList<>();
+        for (MattingBackend b : installed) {
+            List<Device> devices;
+            try {
+                devices = b.devices();
+            } catch (RuntimeException e) {
+                devices = List.of();
+            }
+            boolean hasGpu = devices.stream().anyMatch(Device::isGpu);
+            for (Device d : List.of(Device.cpu(), Device.gpu(0))) {
+                for (Precision p : List.of(Precision.FP32, Precision.FP16)) {
+                    Combo c = new Combo(b.name(), d, p);
+                    if (!devices.contains(d)) {
+                        out.add(skipped(c, d.isGpu() ? (hasGpu ? "gpu0 not visible" : "no CUDA device visible to " + b.name())
+                                : b.name() + " cannot load its engine"));
+                    } else if (!spec.supports(b.format(), p)) {
+                        out.add(skipped(c, "model '" + spec.name() + "' has no " + b.format().key() + " " + p.key() + " file"));
+                    } else if (probe) {
+                        out.add(probe(b, spec, c));
+                    } else {
+                        out.add(new Candidate(c, Optional.empty(), ""));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Candidate skipped(Combo c, String why) {
+        return new Candidate(c, Optional.of(why), "");
+    }
+
+    /** Opens the combination and runs one 64x64 forward pass; any failure becomes the skip reason. */
+    static Candidate probe(MattingBackend b, ModelSpec spec, Combo c) {
+        try (BatchBackend backend = b.open(spec, new BackendOptions(c.device(), c.precision(), 0, false, false))) {
+            ModelInput in = InputFactory.input(spec, new Resolution(64, 64), 0);
+            List<float[]> out = backend.run(List.of(in));
+            if (out.size() != 1 || out.get(0).length != 64 * 64) {
+                return skipped(c, "probe returned " + out.size() + " outputs of unexpected size");
+            }
+            return new Candidate(c, Optional.empty(), backend.engine());
+        } catch (RuntimeException | LinkageError e) {
+            String msg = String.valueOf(e.getMessage());
+            return skipped(c, e.getClass().getSimpleName() + ": " + (msg.length() > 200 ? msg.substring(0, 200) + "..." : msg));
+        }
+    }
+
+    /** The installed backend of that name. */
+    public static MattingBackend backend(String name) {
+        return BackendSelector.installed().stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new dev.matting.api.BackendUnavailableException("backend '" + name
+                        + "' is not installed; installed: " + BackendSelector.installed().stream().map(MattingBackend::name).toList()));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.matting.bench;
+
+import dev.matting.bench.samples.SampleGenerator;
+import dev.matting.model.InputType;
+import dev.matting.model.ModelSpec;
+import dev.matting.model.Normalization;
+import dev.matting.spi.ModelInput;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds model inputs for backend-level benchmarks straight from a synthetic scene, already at the padded model
+ * size, so {@code BatchBackend.run} is measured alone (decode and resize belong to the end-to-end benchmark).
+ */
+public final class InputFactory {
+    private InputFactory() {
+    }
+
+    /** {@code count} distinct inputs (different scenes, one shape) for the given model and resolution. */
+    public static List<ModelInput> inputs(ModelSpec spec, Resolution resolution, int count) {
+        List<ModelInput> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(input(spec, resolution, i));
+        }
+        return List.copyOf(out);
+    }
+
+    public static ModelInput input(ModelSpec spec, Resolution resolution, int seed) {
+        int w = resolution.width();
+        int h = resolution.height();
+        int pw = resolution.paddedWidth();
+        int ph = resolution.paddedHeight();
+        byte[] rgb = SampleGenerator.scene(w, h, 1000 + seed).rgb();
+        int plane = pw * ph;
+        if (spec.inputType() == InputType.UINT8) {
+            byte[] chw = new byte[3 * plane];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int s = 3 * (y * w + x);
+                    int d = y * pw + x;
+                    chw[d] = rgb[s];
+                    chw[plane + d] = rgb[s + 1];
+                    chw[2 * plane + d] = rgb[s + 2];
+                }
+            }
+            return ModelInput.ofPixels(ph, pw, chw);
+        }
+        Normalization n = spec.normalization();
+        float[] mean = n.mean();
+        float[] std = n.std();
+        float[] chw = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            // the padding is a normalised black pixel
+            java.util.Arrays.fill(chw, c * plane, (c + 1) * plane, (float) ((0 - mean[c]) / std[c]));
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int s = 3 * (y * w + x);
+                int d = y * pw + x;
+                for (int c = 0; c < 3; c++) {
+                    chw[c * plane + d] = (float) (((rgb[s + c] & 0xff) * n.scale() - mean[c]) / std[c]);
+                }
+            }
+        }
+        return ModelInput.ofValues(ph, pw, chw);
+    }
+}

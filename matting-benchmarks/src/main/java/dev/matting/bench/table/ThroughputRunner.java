@@ -1,0 +1,21 @@
+package dev.matting.bench.table;
+
+import dev.matting.api.ImageSource;
+import dev.matting.api.MatteResult;
+import java.util.List;
+
+/**
+ * Something that mattes a workload and returns one result per image: a single {@link dev.matting.api.Matter},
+ * several naive ones on their own threads, or the SDK's scheduler. The table times {@link #run} only.
+ */
+public interface ThroughputRunner extends AutoCloseable {
+
+    /** Mattes every image of every client's list; results are flattened in client order. */
+    List<MatteResult> run(List<List<ImageSource>> clients);
+
+    /** Engine and device description for the table (e.g. {@code PyTorch 2.7.1 on gpu0 FP16}). */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,41 @@
+package dev.matting.bench.telemetry;
+
+import java.util.Optional;
+
+/**
+ * Where the table runner gets GPU memory and utilisation while a row runs. The SDK's NVML monitor plugs in here;
+ * until then {@link #detect()} uses {@code nvidia-smi} when it is on the PATH, else {@link #none()}.
+ */
+public interface Telemetry {
+
+    /** Starts sampling; closing the returned recording stops it and gives the summary. */
+    Recording start();
+
+    /** The GPU this telemetry watches (name, driver), when there is one. */
+    Optional<GpuInfo> gpu();
+
+    /** A sampling period in progress. */
+    interface Recording extends AutoCloseable {
+        /** Stops sampling and returns what was seen; empty figures when nothing could be measured. */
+        TelemetrySummary stop();
+
+        @Override
+        default void close() {
+            stop();
+        }
+    }
+
+    /** Name and driver of the watched GPU. */
+    record GpuInfo(String name, String driver, long totalMemoryBytes) {
+    }
+
+    /** Reports nothing: CPU-only machines, or when the GPU cannot be watched. */
+    static Telemetry none() {
+        return NoTelemetry.INSTANCE;
+    }
+
+    /** {@code nvidia-smi} polling for GPU 0 when it answers, else {@link #none()}. */
+    static Telemetry detect() {
+        return NvidiaSmiTelemetry.probe(0).<Telemetry>map(t -> t).orElse(none());
+    }
+}
