@@ -1,10 +1,11 @@
 package dev.matting.bench.telemetry;
 
+import dev.matting.gpu.GpuMonitor;
 import java.util.Optional;
 
 /**
- * Where the table runner gets GPU memory and utilisation while a row runs. The SDK's NVML monitor plugs in here;
- * until then {@link #detect()} uses {@code nvidia-smi} when it is on the PATH, else {@link #none()}.
+ * Where the table runner gets GPU memory and utilisation while a row runs: the SDK's NVML monitor when a GPU
+ * answers, else {@link #none()}.
  */
 public interface Telemetry {
 
@@ -34,8 +35,8 @@ public interface Telemetry {
         return NoTelemetry.INSTANCE;
     }
 
-    /** {@code nvidia-smi} polling for GPU 0 when it answers, else {@link #none()}. */
+    /** NVML sampling of GPU 0 when it answers, else {@link #none()}. */
     static Telemetry detect() {
-        return NvidiaSmiTelemetry.probe(0).<Telemetry>map(t -> t).orElse(none());
+        return NvmlTelemetry.probe(GpuMonitor.nvml(), 0).<Telemetry>map(t -> t).orElse(none());
     }
 }
