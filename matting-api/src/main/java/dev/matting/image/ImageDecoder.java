@@ -41,6 +41,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * eight values) is read with metadata-extractor and applied, so the result is upright as a viewer shows it; a
  * {@link BufferedImage} source is taken as already upright.
  *
+ * <p>Data that ends early fails even where a reader would paper over it: the JPEG readers only warn ("Premature end
+ * of JPEG file", "Truncated File - Missing EOI marker") and fill the rest with grey, which would silently give a
+ * wrong matte, so those warnings are treated as errors.
+ *
  * <p>To stop decompression bombs, an image whose header declares more pixels than the limit is refused before any
  * pixel is decoded. The limit is the system property {@value #MAX_PIXELS_PROPERTY}, 100 megapixels by default.
  */

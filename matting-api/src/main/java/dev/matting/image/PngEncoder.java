@@ -12,7 +12,7 @@ import java.util.zip.Deflater;
 
 /**
  * Fast PNG writer for grey, RGB and RGBA planes, 8 bits per sample. Large images are cut into bands of rows; each
- * band is filtered (per row, the PNG filter with the smallest sum of absolute residuals) and deflated by its own
+ * band is filtered (per row, Sub or Up by the smaller sum of absolute residuals) and deflated by its own
  * {@link Deflater} at a fast level, ending on a byte boundary with a sync flush, so the bands concatenate into one
  * valid zlib stream (the way pigz does it). Bands run on the common {@link ForkJoinPool} and on the calling thread,
  * which claims bands too, so progress never waits on a busy pool. The Adler-32 of the whole stream is combined from
@@ -226,106 +226,50 @@ public final class PngEncoder {
     }
 
     /**
-     * Writes one row as a filter byte and residuals, choosing among None, Sub, Up, Average and Paeth the one with
-     * the smallest sum of absolute residuals (as signed bytes): the heuristic the PNG specification recommends.
+     * Writes one row as a filter byte and residuals: Sub or Up, whichever has the smaller sum of absolute residuals
+     * (as signed bytes, the heuristic the PNG specification recommends). Trying all five filters compresses about 4%
+     * better but costs more than the deflate at level 1, and Paeth in particular does not vectorise; Sub and Up are
+     * one subtraction each and catch horizontal and vertical smoothness. The first row has no row above: Sub.
      */
     private static void filterRow(byte[] s, int row, int prev, int n, int bpp, byte[] out, int o) {
-        if (prev < 0) {
-            // First row: Up, Average and Paeth degenerate to None and Sub with a zero row above.
-            long sumNone = 0;
-            long sumSub = 0;
-            for (int i = 0; i < n; i++) {
-                int x = s[row + i];
-                int left = i >= bpp ? s[row + i - bpp] : 0;
-                sumNone += Math.abs(x);
-                sumSub += Math.abs((byte) (x - left));
+        int lead = Math.min(bpp, n);
+        boolean up = false;
+        if (prev >= 0) {
+            long sub = 0;
+            long upSum = 0;
+            for (int i = 0; i < lead; i++) {
+                sub += Math.abs(s[row + i]);
+                upSum += Math.abs((byte) (s[row + i] - s[prev + i]));
             }
-            if (sumSub < sumNone) {
-                out[o] = 1;
-                for (int i = 0; i < n; i++) {
-                    out[o + 1 + i] = (byte) (s[row + i] - (i >= bpp ? s[row + i - bpp] : 0));
+            // Chunks of at most 2^23 bytes keep the int sums (each term <= 128) from overflowing.
+            for (int from = lead; from < n; from += 1 << 23) {
+                int to = Math.min(n, from + (1 << 23));
+                int a = 0;
+                int b = 0;
+                for (int i = from; i < to; i++) {
+                    a += Math.abs((byte) (s[row + i] - s[row + i - bpp]));
+                    b += Math.abs((byte) (s[row + i] - s[prev + i]));
                 }
-            } else {
-                out[o] = 0;
-                System.arraycopy(s, row, out, o + 1, n);
+                sub += a;
+                upSum += b;
             }
-            return;
+            up = upSum < sub;
         }
-        long sNone = 0;
-        long sSub = 0;
-        long sUp = 0;
-        long sAvg = 0;
-        long sPaeth = 0;
-        for (int i = 0; i < n; i++) {
-            int x = s[row + i] & 0xff;
-            int a = i >= bpp ? s[row + i - bpp] & 0xff : 0;
-            int b = s[prev + i] & 0xff;
-            int c = i >= bpp ? s[prev + i - bpp] & 0xff : 0;
-            sNone += Math.abs((byte) x);
-            sSub += Math.abs((byte) (x - a));
-            sUp += Math.abs((byte) (x - b));
-            sAvg += Math.abs((byte) (x - ((a + b) >>> 1)));
-            sPaeth += Math.abs((byte) (x - paeth(a, b, c)));
-        }
-        int best = 0;
-        long min = sNone;
-        if (sSub < min) {
-            best = 1;
-            min = sSub;
-        }
-        if (sUp < min) {
-            best = 2;
-            min = sUp;
-        }
-        if (sAvg < min) {
-            best = 3;
-            min = sAvg;
-        }
-        if (sPaeth < min) {
-            best = 4;
-        }
-        out[o] = (byte) best;
         int d = o + 1;
-        switch (best) {
-            case 0 -> System.arraycopy(s, row, out, d, n);
-            case 1 -> {
-                for (int i = 0; i < bpp && i < n; i++) {
-                    out[d + i] = s[row + i];
-                }
-                for (int i = bpp; i < n; i++) {
-                    out[d + i] = (byte) (s[row + i] - s[row + i - bpp]);
-                }
+        if (up) {
+            out[o] = 2;
+            for (int i = 0; i < n; i++) {
+                out[d + i] = (byte) (s[row + i] - s[prev + i]);
             }
-            case 2 -> {
-                for (int i = 0; i < n; i++) {
-                    out[d + i] = (byte) (s[row + i] - s[prev + i]);
-                }
+        } else {
+            out[o] = 1;
+            for (int i = 0; i < lead; i++) {
+                out[d + i] = s[row + i];
             }
-            case 3 -> {
-                for (int i = 0; i < n; i++) {
-                    int a = i >= bpp ? s[row + i - bpp] & 0xff : 0;
-                    out[d + i] = (byte) (s[row + i] - ((a + (s[prev + i] & 0xff)) >>> 1));
-                }
-            }
-            default -> {
-                for (int i = 0; i < n; i++) {
-                    int a = i >= bpp ? s[row + i - bpp] & 0xff : 0;
-                    int c = i >= bpp ? s[prev + i - bpp] & 0xff : 0;
-                    out[d + i] = (byte) (s[row + i] - paeth(a, s[prev + i] & 0xff, c));
-                }
+            for (int i = lead; i < n; i++) {
+                out[d + i] = (byte) (s[row + i] - s[row + i - bpp]);
             }
         }
-    }
-
-    private static int paeth(int a, int b, int c) {
-        int p = a + b - c;
-        int pa = Math.abs(p - a);
-        int pb = Math.abs(p - b);
-        int pc = Math.abs(p - c);
-        if (pa <= pb && pa <= pc) {
-            return a;
-        }
-        return pb <= pc ? b : c;
     }
 
     /** The Adler-32 of {@code A + B} from those of {@code A} and {@code B} and B's length (zlib's adler32_combine). */
