@@ -1,14 +1,440 @@
 package dev.matting.image;
 
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.jpeg.JpegMetadataReader;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.ExifReader;
+import dev.matting.api.ImageDecodeException;
 import dev.matting.api.ImageSource;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
-/** Decodes any supported input to 8-bit RGB with EXIF orientation applied (TODO: helper A implements). */
+/**
+ * Decodes any supported input to 8-bit sRGB with EXIF orientation applied.
+ *
+ * <p>Formats are those {@link ImageIO} reads (JPEG through TwelveMonkeys, including CMYK and YCCK; PNG, BMP, GIF,
+ * TIFF, WBMP). Grey, palette, 1/2/4/16-bit and other colour models all come out as 8-bit RGB (16-bit samples are
+ * rounded, not truncated). Images with an alpha channel are composited over white: pixels under alpha 0 often hold
+ * garbage colour (whatever the editor left there), and the model must not see it. The EXIF orientation tag (all
+ * eight values) is read with metadata-extractor and applied, so the result is upright as a viewer shows it; a
+ * {@link BufferedImage} source is taken as already upright.
+ *
+ * <p>Data that ends early fails even where a reader would paper over it: the JPEG readers only warn ("Premature end
+ * of JPEG file", "Truncated File - Missing EOI marker") and fill the rest with grey, which would silently give a
+ * wrong matte, so those warnings are treated as errors.
+ *
+ * <p>To stop decompression bombs, an image whose header declares more pixels than the limit is refused before any
+ * pixel is decoded. The limit is the system property {@value #MAX_PIXELS_PROPERTY}, 100 megapixels by default.
+ */
 public final class ImageDecoder {
+    /** System property holding the largest pixel count (width x height) a decoded image may have. */
+    public static final String MAX_PIXELS_PROPERTY = "dev.matting.maxPixels";
+    static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
     private ImageDecoder() {
     }
 
-    /** @throws dev.matting.api.ImageDecodeException naming the source when it cannot be read */
+    /**
+     * The upright 8-bit RGB image of a source.
+     *
+     * @throws ImageDecodeException naming the source and the cause: no such file, empty input, unknown format,
+     *         truncated or corrupt data, or more pixels than the limit
+     */
     public static RgbImage decode(ImageSource source) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return decode(source, maxPixels());
+    }
+
+    static RgbImage decode(ImageSource source, long maxPixels) {
+        String name = source.name();
+        if (source.image().isPresent()) {
+            return toRgb(source.image().get(), name);
+        }
+        byte[] bytes = source.encoded().orElseThrow(() -> new ImageDecodeException(name, "source holds no image"));
+        if (bytes.length == 0) {
+            throw new ImageDecodeException(name, "empty input (0 bytes)");
+        }
+        BufferedImage image = read(bytes, name, maxPixels);
+        RgbImage rgb = toRgb(image, name);
+        int orientation = orientation(bytes);
+        return orientation <= 1 ? rgb : Orientation.apply(rgb, orientation);
+    }
+
+    private static long maxPixels() {
+        String v = System.getProperty(MAX_PIXELS_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MAX_PIXELS;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 1) {
+                throw new NumberFormatException("not positive");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("system property " + MAX_PIXELS_PROPERTY + "='" + v
+                    + "' is not a positive pixel count", e);
+        }
+    }
+
+    private static BufferedImage read(byte[] bytes, String name, long maxPixels) {
+        List<String> failures = new ArrayList<>();
+        Throwable firstError = null;
+        boolean anyReader = false;
+        try (ImageInputStream probe = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(probe);
+            while (readers.hasNext()) {
+                anyReader = true;
+                ImageReader reader = readers.next();
+                try {
+                    return readWith(reader, bytes, name, maxPixels);
+                } catch (ImageDecodeException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    // Another registered reader for the same format may cope (the JDK's JPEG reader is the usual
+                    // second one); report the first failure if none does.
+                    failures.add(describe(e));
+                    if (firstError == null) {
+                        firstError = e;
+                    }
+                } finally {
+                    reader.dispose();
+                }
+            }
+        } catch (IOException e) {
+            throw new ImageDecodeException(name, "cannot read input: " + describe(e), e);
+        }
+        if (!anyReader) {
+            throw new ImageDecodeException(name, "unknown or unsupported image format (first bytes "
+                    + hex(bytes, 8) + ")");
+        }
+        throw new ImageDecodeException(name, "truncated or corrupt image data: " + failures.get(0), firstError);
+    }
+
+    private static BufferedImage readWith(ImageReader reader, byte[] bytes, String name, long maxPixels)
+            throws IOException {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            int w = reader.getWidth(0);
+            int h = reader.getHeight(0);
+            if (w < 1 || h < 1) {
+                throw new IOException("image declares size " + w + "x" + h);
+            }
+            long pixels = (long) w * h;
+            if (pixels > maxPixels) {
+                throw new ImageDecodeException(name, "image is " + w + "x" + h + " = " + pixels
+                        + " pixels, above the limit of " + maxPixels + " (system property " + MAX_PIXELS_PROPERTY + ")");
+            }
+            List<String> fatal = new ArrayList<>();
+            IIOReadWarningListener warnings = (source, warning) -> {
+                // libjpeg only warns when data ends early and fills the rest with grey; that is a broken file.
+                String lower = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+                if (lower.contains("premature end") || lower.contains("truncat")) {
+                    fatal.add(warning);
+                }
+            };
+            reader.addIIOReadWarningListener(warnings);
+            BufferedImage image = reader.read(0);
+            if (!fatal.isEmpty()) {
+                throw new IOException(fatal.get(0));
+            }
+            return image;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
+            if (sb.length() > 0) {
+                sb.append(" <- ");
+            }
+            sb.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+        }
+        return sb.toString();
+    }
+
+    private static String hex(byte[] b, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(n, b.length); i++) {
+            sb.append(String.format("%02x", b[i] & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** The EXIF orientation (1-8) of an encoded image, or 1 when it has none or its metadata cannot be read. */
+    static int orientation(byte[] bytes) {
+        try {
+            Metadata md;
+            if (bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8) {
+                // JPEG: read only the EXIF segments, not every kind of metadata.
+                md = JpegMetadataReader.readMetadata(new ByteArrayInputStream(bytes), List.of(new ExifReader()));
+            } else {
+                md = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            }
+            for (ExifIFD0Directory dir : md.getDirectoriesOfType(ExifIFD0Directory.class)) {
+                if (dir.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                    int o = dir.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+                    return o >= 1 && o <= 8 ? o : 1;
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            // Orientation is best effort: metadata a viewer would ignore must not fail a decodable image.
+        }
+        return 1;
+    }
+
+    /** 8-bit sRGB of any {@link BufferedImage}; common layouts are read straight from their raster. */
+    static RgbImage toRgb(BufferedImage img, String name) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        if ((long) w * h * 3 > Integer.MAX_VALUE - 8) {
+            throw new ImageDecodeException(name, "image " + w + "x" + h + " is too large to hold in memory");
+        }
+        byte[] out = new byte[3 * w * h];
+        ColorModel cm = img.getColorModel();
+        Raster raster = img.getRaster();
+        ColorSpace cs = cm.getColorSpace();
+        if (cm instanceof ComponentColorModel && raster.getDataBuffer() instanceof DataBufferByte
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel
+                && raster.getParent() == null && isPlainSpace(cs) && cm.getComponentSize(0) == 8) {
+            interleavedBytes(img, out);
+        } else if (cm instanceof DirectColorModel dcm && raster.getDataBuffer() instanceof DataBufferInt
+                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel && raster.getParent() == null
+                && cs.isCS_sRGB() && dcm.getPixelSize() <= 32 && is8BitMasks(dcm)) {
+            packedInts(img, dcm, out);
+        } else if (cm instanceof IndexColorModel icm) {
+            indexed(img, icm, out);
+        } else if (cm instanceof ComponentColorModel && isPlainSpace(cs)) {
+            components(img, out);
+        } else {
+            // Any other colour space (CMYK, ICC-profiled RGB, linear): let Java2D convert to sRGB, a row at a time.
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+                int d = 3 * y * w;
+                for (int x = 0; x < w; x++, d += 3) {
+                    int p = row[x];
+                    int a = p >>> 24;
+                    putComposited(out, d, (p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff, cm.hasAlpha() ? a : 255);
+                }
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    /**
+     * sRGB, or grey taken as grey levels: Java calls the grey space linear, and converting through it brightens
+     * every grey PNG and JPEG, but their samples are display values like any other.
+     */
+    private static boolean isPlainSpace(ColorSpace cs) {
+        return cs.isCS_sRGB() || (cs.getType() == ColorSpace.TYPE_GRAY && cs.getNumComponents() == 1);
+    }
+
+    private static boolean is8BitMasks(DirectColorModel dcm) {
+        for (int mask : new int[] {dcm.getRedMask(), dcm.getGreenMask(), dcm.getBlueMask()}) {
+            if (Integer.bitCount(mask) != 8) {
+                return false;
+            }
+        }
+        return !dcm.hasAlpha() || Integer.bitCount(dcm.getAlphaMask()) == 8;
+    }
+
+    /** Composites a non-premultiplied colour over white, rounding. */
+    private static void putComposited(byte[] out, int d, int r, int g, int b, int a) {
+        if (a == 255) {
+            out[d] = (byte) r;
+            out[d + 1] = (byte) g;
+            out[d + 2] = (byte) b;
+        } else {
+            int white = 255 * (255 - a) + 127;
+            out[d] = (byte) ((r * a + white) / 255);
+            out[d + 1] = (byte) ((g * a + white) / 255);
+            out[d + 2] = (byte) ((b * a + white) / 255);
+        }
+    }
+
+    /** Premultiplied colour over white is {@code c + (255 - a)}. */
+    private static void putPremultiplied(byte[] out, int d, int r, int g, int b, int a) {
+        int add = 255 - a;
+        out[d] = (byte) Math.min(255, r + add);
+        out[d + 1] = (byte) Math.min(255, g + add);
+        out[d + 2] = (byte) Math.min(255, b + add);
+    }
+
+    /** TYPE_3BYTE_BGR, TYPE_4BYTE_ABGR, TYPE_BYTE_GRAY and any other byte-interleaved sRGB or grey layout. */
+    private static void interleavedBytes(BufferedImage img, byte[] out) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        ColorModel cm = img.getColorModel();
+        Raster raster = img.getRaster();
+        PixelInterleavedSampleModel sm = (PixelInterleavedSampleModel) raster.getSampleModel();
+        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+        int[] offs = sm.getBandOffsets();
+        int ps = sm.getPixelStride();
+        int ss = sm.getScanlineStride();
+        int base = ((DataBufferByte) raster.getDataBuffer()).getOffset()
+                - raster.getSampleModelTranslateY() * ss - raster.getSampleModelTranslateX() * ps;
+        boolean gray = cm.getNumColorComponents() == 1;
+        boolean alpha = cm.hasAlpha();
+        boolean pre = cm.isAlphaPremultiplied();
+        int oR = offs[0];
+        int oG = gray ? offs[0] : offs[1];
+        int oB = gray ? offs[0] : offs[2];
+        int oA = alpha ? offs[cm.getNumColorComponents()] : 0;
+        for (int y = 0; y < h; y++) {
+            int s = base + y * ss;
+            int d = 3 * y * w;
+            if (!alpha) {
+                for (int x = 0; x < w; x++, s += ps, d += 3) {
+                    out[d] = data[s + oR];
+                    out[d + 1] = data[s + oG];
+                    out[d + 2] = data[s + oB];
+                }
+            } else {
+                for (int x = 0; x < w; x++, s += ps, d += 3) {
+                    int a = data[s + oA] & 0xff;
+                    int r = data[s + oR] & 0xff;
+                    int g = data[s + oG] & 0xff;
+                    int b = data[s + oB] & 0xff;
+                    if (pre) {
+                        putPremultiplied(out, d, r, g, b, a);
+                    } else {
+                        putComposited(out, d, r, g, b, a);
+                    }
+                }
+            }
+        }
+    }
+
+    /** TYPE_INT_RGB, TYPE_INT_ARGB(_PRE), TYPE_INT_BGR: one int per pixel with 8-bit masks. */
+    private static void packedInts(BufferedImage img, DirectColorModel cm, byte[] out) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Raster raster = img.getRaster();
+        SinglePixelPackedSampleModel sm = (SinglePixelPackedSampleModel) raster.getSampleModel();
+        DataBufferInt db = (DataBufferInt) raster.getDataBuffer();
+        int[] data = db.getData();
+        int ss = sm.getScanlineStride();
+        int base = db.getOffset() - raster.getSampleModelTranslateY() * ss - raster.getSampleModelTranslateX();
+        int rs = Integer.numberOfTrailingZeros(cm.getRedMask());
+        int gs = Integer.numberOfTrailingZeros(cm.getGreenMask());
+        int bs = Integer.numberOfTrailingZeros(cm.getBlueMask());
+        boolean alpha = cm.hasAlpha();
+        int as = alpha ? Integer.numberOfTrailingZeros(cm.getAlphaMask()) : 0;
+        boolean pre = cm.isAlphaPremultiplied();
+        for (int y = 0; y < h; y++) {
+            int s = base + y * ss;
+            int d = 3 * y * w;
+            for (int x = 0; x < w; x++, d += 3) {
+                int p = data[s + x];
+                int r = (p >>> rs) & 0xff;
+                int g = (p >>> gs) & 0xff;
+                int b = (p >>> bs) & 0xff;
+                if (!alpha) {
+                    out[d] = (byte) r;
+                    out[d + 1] = (byte) g;
+                    out[d + 2] = (byte) b;
+                } else if (pre) {
+                    putPremultiplied(out, d, r, g, b, (p >>> as) & 0xff);
+                } else {
+                    putComposited(out, d, r, g, b, (p >>> as) & 0xff);
+                }
+            }
+        }
+    }
+
+    /** Palette images of 1 to 8 bits (packed or not), with or without transparent entries. */
+    private static void indexed(BufferedImage img, IndexColorModel icm, byte[] out) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int n = icm.getMapSize();
+        byte[] lut = new byte[3 * n];
+        for (int i = 0; i < n; i++) {
+            putComposited(lut, 3 * i, icm.getRed(i), icm.getGreen(i), icm.getBlue(i), icm.getAlpha(i));
+        }
+        Raster raster = img.getRaster();
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, row);
+            int d = 3 * y * w;
+            for (int x = 0; x < w; x++, d += 3) {
+                int i = row[x] < n ? 3 * row[x] : 0;
+                out[d] = lut[i];
+                out[d + 1] = lut[i + 1];
+                out[d + 2] = lut[i + 2];
+            }
+        }
+    }
+
+    /** sRGB or grey components of any depth (16-bit PNG, ushort grey, ...), scaled to 8 bits with rounding. */
+    private static void components(BufferedImage img, byte[] out) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        ColorModel cm = img.getColorModel();
+        Raster raster = img.getRaster();
+        int bands = raster.getNumBands();
+        int colors = cm.getNumColorComponents();
+        boolean alpha = cm.hasAlpha();
+        boolean pre = cm.isAlphaPremultiplied();
+        boolean floating = raster.getTransferType() == DataBuffer.TYPE_FLOAT
+                || raster.getTransferType() == DataBuffer.TYPE_DOUBLE;
+        long[] max = new long[bands];
+        for (int b = 0; b < bands; b++) {
+            max[b] = floating ? 255 : (1L << cm.getComponentSize(b)) - 1;
+        }
+        int[] px = new int[w * bands];
+        float[] fpx = floating ? new float[w * bands] : null;
+        for (int y = 0; y < h; y++) {
+            if (floating) {
+                raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, fpx);
+                for (int i = 0; i < px.length; i++) {
+                    px[i] = Math.round(Math.max(0f, Math.min(1f, fpx[i])) * 255f);
+                }
+            } else {
+                raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, px);
+            }
+            int d = 3 * y * w;
+            for (int x = 0, s = 0; x < w; x++, s += bands, d += 3) {
+                int r = to8(px[s], max[0]);
+                int g = colors == 1 ? r : to8(px[s + 1], max[1]);
+                int b = colors == 1 ? r : to8(px[s + 2], max[2]);
+                int a = alpha ? to8(px[s + colors], max[colors]) : 255;
+                if (pre && a < 255) {
+                    putPremultiplied(out, d, r, g, b, a);
+                } else {
+                    putComposited(out, d, r, g, b, a);
+                }
+            }
+        }
+    }
+
+    private static int to8(int v, long max) {
+        if (max == 255) {
+            return v & 0xff;
+        }
+        long x = (v & 0xffffffffL) * 255 + max / 2;
+        return (int) Math.min(255, x / max);
     }
 }
