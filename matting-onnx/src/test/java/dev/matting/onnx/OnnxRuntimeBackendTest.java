@@ -1,0 +1,17 @@
+package dev.matting.onnx;
+
+import dev.matting.djl.BackendContract;
+import dev.matting.spi.MattingBackend;
+
+/** The backend contract on DJL's ONNX Runtime engine. */
+class OnnxRuntimeBackendTest extends BackendContract {
+    @Override
+    protected MattingBackend newBackend() {
+        return new OnnxRuntimeBackend();
+    }
+
+    @Override
+    protected boolean runsHalfOnCpu() {
+        return true;
+    }
+}
