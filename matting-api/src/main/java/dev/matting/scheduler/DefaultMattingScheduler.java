@@ -64,11 +64,11 @@ final class DefaultMattingScheduler implements MattingScheduler {
 
     DefaultMattingScheduler(MattingScheduler.Builder b) {
         this.ticker = b.ticker;
-        this.maxDelayNanos = b.maxDelay.toNanos();
+        this.maxDelayNanos = nanos(b.maxDelay);
         this.queueCapacity = b.queueCapacity;
         this.overflow = b.overflow;
         this.maxInFlightPerLane = b.maxInFlightPerLane;
-        this.defaultTimeoutNanos = b.requestTimeout.toNanos();
+        this.defaultTimeoutNanos = nanos(b.requestTimeout);
         this.completion = b.completionExecutor;
         this.stats = new StatsRecorder(b.maxBatchSize, ticker.read());
         List<Lane> built = new ArrayList<>();
@@ -106,7 +106,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
         }
-        return submit(input, timeout.toNanos());
+        return submit(input, nanos(timeout));
     }
 
     private CompletableFuture<float[]> submit(ModelInput input, long timeoutNanos) {
@@ -138,16 +138,29 @@ final class DefaultMattingScheduler implements MattingScheduler {
             queues.computeIfAbsent(r.shape, k -> new ArrayDeque<>()).addLast(r);
             queued++;
             outstanding.add(r);
-            r.whenComplete((v, e) -> outstanding.remove(r));
             if (r.hasDeadline()) {
                 deadlines.add(r);
             }
+            r.whenComplete((v, e) -> forget(r));
             stats.submitted.increment();
             changed.signal();
         } finally {
             lock.unlock();
         }
         return r;
+    }
+
+    /** Drops a finished request from the books, so that its input is not kept alive until its deadline. */
+    private void forget(Request r) {
+        outstanding.remove(r);
+        if (r.hasDeadline()) {
+            lock.lock();
+            try {
+                deadlines.remove(r);
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private CompletableFuture<float[]> reject(Request r, String why) {
@@ -445,7 +458,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
         Objects.requireNonNull(drainTimeout, "drain timeout");
         lock.lock();
         try {
-            long deadline = saturatedAdd(ticker.read(), Math.max(0, drainTimeout.toNanos()));
+            long deadline = saturatedAdd(ticker.read(), Math.max(0, nanos(drainTimeout)));
             if (!shutdown || deadline - drainDeadline < 0) {
                 drainDeadline = deadline;
             }
@@ -459,7 +472,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long end = saturatedAdd(System.nanoTime(), timeout.toNanos());
+        long end = saturatedAdd(System.nanoTime(), nanos(timeout));
         for (Thread t : threads) {
             long left = end - System.nanoTime();
             if (left > 0) {
@@ -529,6 +542,25 @@ final class DefaultMattingScheduler implements MattingScheduler {
                     lane.images.sum(), lane.memory.bytesPerImageSnapshot(), lane.memory.oomCapsSnapshot()));
         }
         return stats.snapshot(depth, inFlight, ticker.read(), perLane);
+    }
+
+    /** Requests whose deadline is still watched; for tests that check finished requests are let go. */
+    int watchedDeadlines() {
+        lock.lock();
+        try {
+            return deadlines.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nanoseconds in {@code d}, saturating instead of overflowing for durations past 292 years. */
+    private static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -171,7 +171,8 @@ public interface MattingScheduler extends AutoCloseable {
 
         /**
          * Where futures are completed, and so where non-async continuations run (default: the common pool). Pass
-         * {@code Runnable::run} to complete on the lane thread only when every continuation is {@code *Async}.
+         * {@code Runnable::run} to complete on the lane thread only when every continuation is {@code *Async}: a
+         * continuation run there holds up the device, and one that blocks on this scheduler deadlocks it.
          */
         public Builder completionExecutor(Executor executor) {
             this.completionExecutor = Objects.requireNonNull(executor, "completion executor");

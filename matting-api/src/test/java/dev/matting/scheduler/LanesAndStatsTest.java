@@ -57,6 +57,26 @@ class LanesAndStatsTest {
     }
 
     @Test
+    void roomForMoreBatchesOnOneLaneDoesNotKeepTheOthersIdle() throws InterruptedException {
+        try (MattingScheduler s = builder().maxInFlightPerLane(3).build()) {
+            gpus.forEach(FakeBatchBackend::pause);
+            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            for (int tag = 1; tag <= 3; tag++) {
+                fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
+            }
+            for (FakeBatchBackend g : gpus) {
+                g.awaitEntered(1);
+            }
+            gpus.forEach(FakeBatchBackend::resume);
+            for (int tag = 1; tag <= 3; tag++) {
+                assertTag(tag, fs.get(tag - 1));
+            }
+            assertEquals(List.of(1L, 1L, 1L), s.stats().lanes().stream().map(SchedulerStats.LaneStats::batches)
+                    .toList());
+        }
+    }
+
+    @Test
     void withTwoInFlightPerLaneTheNextBatchWaitsAtTheLaneNotInTheQueue() throws InterruptedException {
         try (MattingScheduler s = builder().maxInFlightPerLane(2).build()) {
             gpus.forEach(FakeBatchBackend::pause);

@@ -74,6 +74,17 @@ class TimeoutAndCancellationTest {
     }
 
     @Test
+    void finishedRequestsAreNotKeptAliveUntilTheirDeadline() {
+        try (MattingScheduler s = builder().requestTimeout(Duration.ofDays(1)).build()) {
+            CompletableFuture<float[]> a = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<float[]> b = s.submit(FakeBatchBackend.input(2, 4, 4), Duration.ofDays(365_000_000));
+            assertTag(1, a);
+            assertTag(2, b);
+            assertEquals(0, ((DefaultMattingScheduler) s).watchedDeadlines());
+        }
+    }
+
+    @Test
     void rejectsANonPositivePerRequestTimeout() {
         try (MattingScheduler s = builder().build()) {
             assertThrows(IllegalArgumentException.class,

@@ -43,6 +43,8 @@ public final class FakeBatchBackend implements BatchBackend {
         }
     }
 
+    private static final Duration GATE_GUARD = Duration.ofSeconds(30);
+
     private final Device device;
     private final Precision precision;
     private final long totalBytes;
@@ -119,9 +121,11 @@ public final class FakeBatchBackend implements BatchBackend {
         synchronized (gate) {
             entered++;
             gate.notifyAll();
-            while (paused) {
+            // A failed test may never resume us: give up waiting after a while so its scheduler can still close.
+            long end = System.nanoTime() + GATE_GUARD.toNanos();
+            while (paused && System.nanoTime() < end) {
                 try {
-                    gate.wait();
+                    gate.wait(Math.max(1, (end - System.nanoTime()) / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -223,7 +227,7 @@ public final class FakeBatchBackend implements BatchBackend {
         this.externalBytes = bytes;
     }
 
-    /** Makes every later pass wait at its start until {@link #resume()}. */
+    /** Makes every later pass wait at its start until {@link #resume()} (or, as a hang guard, 30 s). */
     public void pause() {
         synchronized (gate) {
             paused = true;
@@ -237,13 +241,19 @@ public final class FakeBatchBackend implements BatchBackend {
         }
     }
 
-    /** Waits until {@code n} passes have started (a hang guard, not a timing check: fails after 10 s). */
+    /**
+     * Waits until {@code n} passes have started (a hang guard, not a timing check: fails after 10 s, resuming the
+     * backend so that the test's scheduler can still close).
+     */
     public void awaitEntered(int n) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         synchronized (gate) {
             while (entered < n) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
+                    // Open the gate so the failing test can still shut its scheduler down.
+                    paused = false;
+                    gate.notifyAll();
                     throw new AssertionError("only " + entered + " of " + n + " passes started on " + device);
                 }
                 gate.wait(Math.max(1, left / 1_000_000));
