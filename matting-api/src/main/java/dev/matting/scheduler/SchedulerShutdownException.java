@@ -1,0 +1,12 @@
+package dev.matting.scheduler;
+
+import dev.matting.api.MattingException;
+
+/** A request was still pending when the scheduler's shutdown timeout ran out. */
+public final class SchedulerShutdownException extends MattingException {
+    private static final long serialVersionUID = 1L;
+
+    public SchedulerShutdownException(String message) {
+        super(message);
+    }
+}

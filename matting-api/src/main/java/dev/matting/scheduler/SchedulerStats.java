@@ -1,0 +1,71 @@
+package dev.matting.scheduler;
+
+import dev.matting.api.Device;
+import dev.matting.spi.ModelInput;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * An immutable snapshot of a {@link MattingScheduler}'s counters. Every submitted request ends in exactly one of
+ * succeeded, failed, cancelled or timed out; rejected requests were never submitted. Latency (submit to completion)
+ * percentiles cover the most recent successful requests; throughput is successes per second since the build.
+ *
+ * @param queueDepth         requests waiting to be batched now
+ * @param inFlightBatches    batches handed to lanes and not finished now
+ * @param submitted          requests accepted into the queue
+ * @param succeeded          requests completed with an alpha
+ * @param failed             requests completed with an error other than a timeout (OOM, engine, shutdown)
+ * @param cancelled          requests cancelled before they ran
+ * @param timedOut           requests failed with {@link SchedulerTimeoutException}
+ * @param rejected           submissions refused with {@link SchedulerRejectedException}
+ * @param batchesRun         forward passes over requests (failed attempts included, calibration excluded)
+ * @param batchSizeHistogram batch size to number of forward passes of that size, ascending by size
+ * @param latencyP50         median submit-to-completion time of recent successes ({@link Duration#ZERO} when none)
+ * @param latencyP95         95th percentile of the same
+ * @param latencyP99         99th percentile of the same
+ * @param imagesPerSecond    successes per second since the scheduler was built
+ * @param oomRetries         out-of-memory errors recovered from by releasing memory, splitting or retrying
+ * @param cpuFallbacks       images sent to the CPU fallback lane after running out of device memory
+ * @param lanes              one entry per lane, in lane order
+ */
+public record SchedulerStats(int queueDepth, int inFlightBatches, long submitted, long succeeded, long failed,
+        long cancelled, long timedOut, long rejected, long batchesRun, Map<Integer, Long> batchSizeHistogram,
+        Duration latencyP50, Duration latencyP95, Duration latencyP99, double imagesPerSecond, long oomRetries,
+        long cpuFallbacks, List<LaneStats> lanes) {
+
+    public SchedulerStats {
+        batchSizeHistogram = Collections.unmodifiableMap(new TreeMap<>(batchSizeHistogram));
+        Objects.requireNonNull(latencyP50, "latencyP50");
+        Objects.requireNonNull(latencyP95, "latencyP95");
+        Objects.requireNonNull(latencyP99, "latencyP99");
+        lanes = List.copyOf(lanes);
+    }
+
+    /** Requests accepted and not yet finished. */
+    public long pending() {
+        return submitted - succeeded - failed - cancelled - timedOut;
+    }
+
+    /**
+     * One lane's counters and what it learned about memory.
+     *
+     * @param index         lane number (its thread is {@code matting-lane-<index>})
+     * @param device        the device its backend runs on
+     * @param batches       forward passes it ran over requests
+     * @param images        images in those forward passes
+     * @param bytesPerImage per shape, the calibrated (or estimated) device bytes one more image costs
+     * @param oomCaps       per shape, the batch cap it lowered itself to after running out of memory
+     */
+    public record LaneStats(int index, Device device, long batches, long images,
+            Map<ModelInput.Shape, Long> bytesPerImage, Map<ModelInput.Shape, Integer> oomCaps) {
+        public LaneStats {
+            Objects.requireNonNull(device, "device");
+            bytesPerImage = Map.copyOf(bytesPerImage);
+            oomCaps = Map.copyOf(oomCaps);
+        }
+    }
+}
