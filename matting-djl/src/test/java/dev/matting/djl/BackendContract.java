@@ -258,20 +258,7 @@ public abstract class BackendContract {
     // End to end through the public API (needs the image pipeline: decode, geometry, preprocess, restore).
 
     protected Matter matter(Precision precision) {
-        assumeImagePipeline();
         return Matters.builder().backend(newBackend().name()).device(Device.cpu()).precision(precision).create();
-    }
-
-    /**
-     * Skips the end-to-end tests while the image pipeline (decode, geometry, preprocess, restore) is still the spine's
-     * placeholder on this branch; once it is implemented this never skips. Remove it after the merge.
-     */
-    public static void assumeImagePipeline() {
-        try {
-            dev.matting.image.InputGeometry.plan(10, 10, new dev.matting.model.InputPolicy.LongestSide(32, 32));
-        } catch (UnsupportedOperationException e) {
-            Assumptions.abort("the image pipeline is not implemented on this branch yet");
-        }
     }
 
     static Stream<int[]> syntheticSizes() {

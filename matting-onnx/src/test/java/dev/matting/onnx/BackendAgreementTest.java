@@ -46,7 +46,6 @@ class BackendAgreementTest {
 
     @Test
     void mattesThroughTheApiAgree() {
-        dev.matting.djl.BackendContract.assumeImagePipeline();
         try (Matter pt = Matters.builder().backend("pytorch").device(Device.cpu()).precision(Precision.FP32).create();
                 Matter ort = Matters.builder().backend("onnxruntime").device(Device.cpu()).precision(Precision.FP32).create()) {
             assertEquals("pytorch", pt.info().backend());
