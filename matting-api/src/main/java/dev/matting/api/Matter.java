@@ -49,6 +49,9 @@ public interface Matter extends AutoCloseable {
     /** Backend, device, precision and model in use. */
     MatterInfo info();
 
+    /** Scheduler counters: queue depth, batch-size histogram, latency p50/p95/p99, images/s, OOM retries. */
+    dev.matting.scheduler.SchedulerStats stats();
+
     /** Releases the model and its native memory; waits for work already accepted. */
     @Override
     void close();

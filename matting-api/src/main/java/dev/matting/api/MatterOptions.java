@@ -3,19 +3,25 @@ package dev.matting.api;
 import dev.matting.model.ModelSpec;
 import dev.matting.postprocess.PostProcess;
 import dev.matting.postprocess.Preset;
+import dev.matting.scheduler.MemorySource;
+import dev.matting.scheduler.Overflow;
+import dev.matting.scheduler.VramBudget;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * How {@link Matters#create(MatterOptions)} builds a {@link Matter}: model, backend, device, precision,
- * post-processing and threads. Immutable; every unset option has a sensible default (bundled model, best backend,
- * a GPU when present, FP16 on GPU and FP32 on CPU, no post-processing, one CPU worker per core).
+ * post-processing, threads and scheduling. Immutable; every unset option has a sensible default (bundled model, best
+ * backend, a GPU when present, FP16 on GPU and FP32 on CPU, no post-processing, one CPU worker per core, micro-batches
+ * of up to 8 sized from free device memory, a 5 ms batching window).
  */
 public final class MatterOptions {
     private final ModelSpec model;
     private final String backend;
-    private final Device device;
     private final Precision precision;
     private final PostProcess postProcess;
     private final int cpuThreads;
@@ -23,11 +29,18 @@ public final class MatterOptions {
     private final int maxBatchSize;
     private final boolean cudnnBenchmark;
     private final boolean warmUp;
+    private final List<Device> devices;
+    private final Duration maxBatchDelay;
+    private final int queueCapacity;
+    private final Overflow overflow;
+    private final VramBudget vramBudget;
+    private final MemorySource memorySource;
+    private final Duration requestTimeout;
+    private final boolean cpuFallback;
 
     private MatterOptions(Builder b) {
         this.model = b.model;
         this.backend = b.backend;
-        this.device = b.device;
         this.precision = b.precision;
         this.postProcess = b.postProcess;
         this.cpuThreads = b.cpuThreads;
@@ -35,6 +48,14 @@ public final class MatterOptions {
         this.maxBatchSize = b.maxBatchSize;
         this.cudnnBenchmark = b.cudnnBenchmark;
         this.warmUp = b.warmUp;
+        this.devices = List.copyOf(b.devices);
+        this.maxBatchDelay = b.maxBatchDelay;
+        this.queueCapacity = b.queueCapacity;
+        this.overflow = b.overflow;
+        this.vramBudget = b.vramBudget;
+        this.memorySource = b.memorySource;
+        this.requestTimeout = b.requestTimeout;
+        this.cpuFallback = b.cpuFallback;
     }
 
     public static Builder builder() {
@@ -57,7 +78,47 @@ public final class MatterOptions {
 
     /** The device asked for, or empty for the first GPU when one is usable, else the CPU. */
     public Optional<Device> device() {
-        return Optional.ofNullable(device);
+        return devices.isEmpty() ? Optional.empty() : Optional.of(devices.get(0));
+    }
+
+    /** Every device asked for, one scheduler lane each; empty for automatic choice of one. */
+    public List<Device> devices() {
+        return devices;
+    }
+
+    /** Longest a request waits for others of its shape before its micro-batch runs. */
+    public Duration maxBatchDelay() {
+        return maxBatchDelay;
+    }
+
+    /** Requests that may wait in the queue before {@link #overflow()} applies. */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** What a full queue does to a new request: block the caller or reject it. */
+    public Overflow overflow() {
+        return overflow;
+    }
+
+    /** How much of the free device memory micro-batches may use (fraction, reserve, optional cap). */
+    public VramBudget vramBudget() {
+        return vramBudget;
+    }
+
+    /** Where free device memory is read, or empty for NVML on GPUs. */
+    public Optional<MemorySource> memorySource() {
+        return Optional.ofNullable(memorySource);
+    }
+
+    /** Per-request limit from submission to alpha ({@link Duration#ZERO} = none). */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Whether an image too large for the GPU even alone runs on the CPU instead of failing. */
+    public boolean cpuFallback() {
+        return cpuFallback;
     }
 
     public Precision precision() {
@@ -95,7 +156,14 @@ public final class MatterOptions {
         Builder b = new Builder();
         b.model = model;
         b.backend = backend;
-        b.device = device;
+        b.devices = new ArrayList<>(devices);
+        b.maxBatchDelay = maxBatchDelay;
+        b.queueCapacity = queueCapacity;
+        b.overflow = overflow;
+        b.vramBudget = vramBudget;
+        b.memorySource = memorySource;
+        b.requestTimeout = requestTimeout;
+        b.cpuFallback = cpuFallback;
         b.precision = precision;
         b.postProcess = postProcess;
         b.cpuThreads = cpuThreads;
@@ -109,7 +177,7 @@ public final class MatterOptions {
     @Override
     public String toString() {
         return "MatterOptions[model=" + (model == null ? "embedded" : model.name()) + ", backend="
-                + (backend == null ? "auto" : backend) + ", device=" + (device == null ? "auto" : device) + ", precision="
+                + (backend == null ? "auto" : backend) + ", device=" + (devices.isEmpty() ? "auto" : devices) + ", precision="
                 + precision + ", " + postProcess + ", cpuThreads=" + cpuThreads + ", maxBatchSize=" + maxBatchSize + "]";
     }
 
@@ -117,7 +185,14 @@ public final class MatterOptions {
     public static final class Builder {
         private ModelSpec model;
         private String backend;
-        private Device device;
+        private List<Device> devices = new ArrayList<>();
+        private Duration maxBatchDelay = Duration.ofMillis(5);
+        private int queueCapacity = 1024;
+        private Overflow overflow = Overflow.BLOCK;
+        private VramBudget vramBudget = VramBudget.defaults();
+        private MemorySource memorySource;
+        private Duration requestTimeout = Duration.ZERO;
+        private boolean cpuFallback;
         private Precision precision = Precision.AUTO;
         private PostProcess postProcess = PostProcess.NONE;
         private int cpuThreads = Runtime.getRuntime().availableProcessors();
@@ -146,8 +221,71 @@ public final class MatterOptions {
             return this;
         }
 
+        /** One device; {@code null} for automatic choice. */
         public Builder device(Device value) {
-            this.device = value;
+            this.devices = value == null ? new ArrayList<>() : new ArrayList<>(List.of(value));
+            return this;
+        }
+
+        /** Several devices of one kind (e.g. every GPU): one scheduler lane each, least-loaded dispatch. */
+        public Builder devices(Device... values) {
+            List<Device> list = List.of(values);
+            if (list.stream().distinct().count() != list.size()) {
+                throw new IllegalArgumentException("devices repeat: " + list);
+            }
+            this.devices = new ArrayList<>(list);
+            return this;
+        }
+
+        public Builder maxBatchDelay(Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("maxBatchDelay must be >= 0, got " + delay);
+            }
+            this.maxBatchDelay = delay;
+            return this;
+        }
+
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be >= 1, got " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        public Builder overflow(Overflow value) {
+            this.overflow = Objects.requireNonNull(value, "overflow");
+            return this;
+        }
+
+        public Builder vramBudget(VramBudget value) {
+            this.vramBudget = Objects.requireNonNull(value, "vramBudget");
+            return this;
+        }
+
+        /**
+         * Never plan to use more than this many bytes of a device, whatever it has: emulates a smaller card (e.g. the
+         * original report's 24 GiB A10G on an 80 GiB H100).
+         */
+        public Builder memoryCapBytes(long bytes) {
+            return vramBudget(vramBudget.withCapBytes(bytes));
+        }
+
+        public Builder memorySource(MemorySource value) {
+            this.memorySource = Objects.requireNonNull(value, "memorySource");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("requestTimeout must be >= 0, got " + timeout);
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public Builder cpuFallback(boolean on) {
+            this.cpuFallback = on;
             return this;
         }
 

@@ -9,39 +9,48 @@ import dev.matting.api.MatterInfo;
 import dev.matting.api.MatterOptions;
 import dev.matting.api.MattingException;
 import dev.matting.model.ModelSpec;
+import dev.matting.scheduler.MattingScheduler;
+import dev.matting.scheduler.SchedulerStats;
 import dev.matting.spi.BatchBackend;
-import dev.matting.spi.ModelInput;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The {@link Matter} behind {@link dev.matting.api.Matters}: CPU stages on a pool sized to the cores, forward passes
- * on one backend, one pass per group of same-shaped inputs. A failing input fails alone.
+ * The {@link Matter} behind {@link dev.matting.api.Matters}: decode and preprocess on a CPU pool sized to the cores,
+ * forward passes through the {@link MattingScheduler} (micro-batches sized from free device memory, OOM recovery),
+ * then post-process on the CPU pool again, so CPU and device work overlap. No task ever blocks a pool thread on
+ * another task, and a failing input fails alone.
  */
 public final class PipelineMatter implements Matter {
     private final String backendName;
     private final ModelSpec spec;
-    private final BatchBackend backend;
+    private final BatchBackend primary;
+    private final MattingScheduler scheduler;
     private final MattingPipeline pipeline;
-    private final int maxBatchSize;
     private final ExecutorService cpu;
-    private final Object forwardLock = new Object();
+    private final List<AutoCloseable> owned;
     private volatile boolean closed;
 
-    public PipelineMatter(String backendName, ModelSpec spec, BatchBackend backend, MatterOptions options) {
+    /**
+     * @param owned closed in order by {@link #close()} (the scheduler first, so queued work drains before the
+     *              backends go)
+     */
+    public PipelineMatter(String backendName, ModelSpec spec, BatchBackend primary, MattingScheduler scheduler,
+            MatterOptions options, List<AutoCloseable> owned) {
         this.backendName = backendName;
         this.spec = spec;
-        this.backend = backend;
+        this.primary = primary;
+        this.scheduler = scheduler;
         this.pipeline = new MattingPipeline(spec, options.postProcess());
-        this.maxBatchSize = options.maxBatchSize();
+        this.owned = List.copyOf(owned);
         AtomicInteger n = new AtomicInteger();
         this.cpu = Executors.newFixedThreadPool(options.cpuThreads(), r -> {
             Thread t = new Thread(r, "matting-cpu-" + n.getAndIncrement());
@@ -52,78 +61,54 @@ public final class PipelineMatter implements Matter {
 
     @Override
     public Matte matte(ImageSource source) {
-        return matteAll(List.of(source)).get(0).orThrow();
+        return await(submit(source), source);
     }
 
     @Override
     public List<MatteResult> matteAll(List<ImageSource> sources) {
         ensureOpen();
-        List<CompletableFuture<Prepared>> preparing = sources.stream()
-                .map(s -> CompletableFuture.supplyAsync(() -> pipeline.prepare(s), cpu)).toList();
-        MatteResult[] results = new MatteResult[sources.size()];
-        Map<ModelInput.Shape, List<Integer>> groups = new LinkedHashMap<>();
-        Prepared[] prepared = new Prepared[sources.size()];
+        // Prepare everything first, then queue it together, so same-shaped inputs share full micro-batches.
+        List<CompletableFuture<Prepared>> preparing = new ArrayList<>(sources.size());
+        for (ImageSource s : sources) {
+            preparing.add(CompletableFuture.supplyAsync(() -> pipeline.prepare(s), cpu));
+        }
+        CompletableFuture.allOf(preparing.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        List<CompletableFuture<Matte>> mattes = new ArrayList<>(sources.size());
+        for (CompletableFuture<Prepared> p : preparing) {
+            mattes.add(p.thenCompose(this::inferAndFinish));
+        }
+        List<MatteResult> results = new ArrayList<>(sources.size());
         for (int i = 0; i < sources.size(); i++) {
+            ImageSource s = sources.get(i);
             try {
-                prepared[i] = preparing.get(i).join();
-                groups.computeIfAbsent(prepared[i].input().shape(), k -> new ArrayList<>()).add(i);
-            } catch (CompletionException e) {
-                results[i] = MatteResult.failure(sources.get(i), asMattingException(sources.get(i), e.getCause()));
+                results.add(MatteResult.success(s, await(mattes.get(i), s)));
+            } catch (MattingException e) {
+                results.add(MatteResult.failure(s, e));
             }
         }
-        List<CompletableFuture<Void>> finishing = new ArrayList<>();
-        for (List<Integer> group : groups.values()) {
-            for (int from = 0; from < group.size(); from += maxBatchSize) {
-                List<Integer> chunk = group.subList(from, Math.min(group.size(), from + maxBatchSize));
-                forward(chunk, prepared, results, finishing);
-            }
-        }
-        finishing.forEach(CompletableFuture::join);
-        return List.of(results);
-    }
-
-    /** Runs one batch; when it fails and holds several images, runs them one by one so only the culprit fails. */
-    private void forward(List<Integer> chunk, Prepared[] prepared, MatteResult[] results,
-            List<CompletableFuture<Void>> finishing) {
-        List<ModelInput> inputs = chunk.stream().map(i -> prepared[i].input()).toList();
-        List<float[]> alphas;
-        try {
-            synchronized (forwardLock) {
-                alphas = backend.run(inputs);
-            }
-        } catch (RuntimeException e) {
-            if (chunk.size() > 1) {
-                for (Integer i : chunk) {
-                    forward(List.of(i), prepared, results, finishing);
-                }
-            } else {
-                int i = chunk.get(0);
-                results[i] = MatteResult.failure(prepared[i].source(), asMattingException(prepared[i].source(), e));
-            }
-            return;
-        }
-        for (int k = 0; k < chunk.size(); k++) {
-            int i = chunk.get(k);
-            float[] alpha = alphas.get(k);
-            finishing.add(CompletableFuture.runAsync(() -> {
-                try {
-                    results[i] = MatteResult.success(prepared[i].source(), pipeline.finish(prepared[i], alpha));
-                } catch (RuntimeException e) {
-                    results[i] = MatteResult.failure(prepared[i].source(), asMattingException(prepared[i].source(), e));
-                }
-            }, cpu));
-        }
+        return List.copyOf(results);
     }
 
     @Override
     public CompletableFuture<Matte> submit(ImageSource source) {
         ensureOpen();
-        return CompletableFuture.supplyAsync(() -> matte(source), cpu);
+        CompletableFuture<Matte> result = CompletableFuture.supplyAsync(() -> pipeline.prepare(source), cpu)
+                .thenCompose(this::inferAndFinish);
+        return result.exceptionallyCompose(e -> CompletableFuture.failedFuture(asMattingException(source, e)));
+    }
+
+    private CompletableFuture<Matte> inferAndFinish(Prepared p) {
+        return scheduler.submit(p.input()).thenApplyAsync(alpha -> pipeline.finish(p, alpha), cpu);
+    }
+
+    @Override
+    public SchedulerStats stats() {
+        return scheduler.stats();
     }
 
     @Override
     public MatterInfo info() {
-        return new MatterInfo(backendName, backend.device(), backend.precision(), spec.name(), backend.engine());
+        return new MatterInfo(backendName, primary.device(), primary.precision(), spec.name(), primary.engine());
     }
 
     @Override
@@ -132,15 +117,33 @@ public final class PipelineMatter implements Matter {
             return;
         }
         closed = true;
+        Throwable failure = closeAll(owned, null);
         cpu.shutdown();
         try {
             cpu.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (forwardLock) {
-            backend.close();
+        if (failure != null) {
+            throw new MattingException("closing the matter failed: " + failure, failure);
         }
+    }
+
+    /** Closes each in order, keeping the first failure (added to {@code primary} when given) and going on. */
+    public static Throwable closeAll(List<AutoCloseable> resources, Throwable primary) {
+        Throwable first = null;
+        for (AutoCloseable c : resources) {
+            try {
+                c.close();
+            } catch (Exception | Error e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        return first;
     }
 
     private void ensureOpen() {
@@ -149,8 +152,21 @@ public final class PipelineMatter implements Matter {
         }
     }
 
+    private static Matte await(CompletableFuture<Matte> future, ImageSource source) {
+        try {
+            return future.get();
+        } catch (ExecutionException | CompletionException e) {
+            throw asMattingException(source, e.getCause());
+        } catch (CancellationException e) {
+            throw new MattingException("matting '" + source.name() + "' was cancelled", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MattingException("interrupted while matting '" + source.name() + "'", e);
+        }
+    }
+
     static MattingException asMattingException(ImageSource source, Throwable t) {
-        if (t instanceof CompletionException && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         if (t instanceof MattingException m) {
