@@ -1,12 +1,11 @@
 package dev.matting.model;
 
 import dev.matting.api.ModelException;
+import dev.matting.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -77,22 +76,12 @@ final class BundledModel {
         return Path.of(System.getProperty("java.io.tmpdir"), "dev.matting-" + System.getProperty("user.name", "user"));
     }
 
-    /** Writes beside the target and renames, so a crash or a concurrent JVM never sees half a file. */
     private static void copy(byte[] data, Path target) throws IOException {
         if (Files.isRegularFile(target) && Files.size(target) == data.length) {
             return;
         }
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-        try {
-            Files.write(tmp, data);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // atomic, so a crash or a concurrent JVM never sees half a model file
+        AtomicFiles.writeBytes(target, data);
     }
 
     private static String sha(byte[] data) {
