@@ -43,26 +43,37 @@ final class BundledModel {
         } catch (IOException e) {
             throw new ModelException("cannot read the embedded model descriptor: " + e.getMessage(), e);
         }
-        Path dir = cacheRoot().resolve("unet-tiny-" + sha(json).substring(0, 16));
+        ModelSpec listed = ModelSpec.parse(new java.io.StringReader(new String(json, java.nio.charset.StandardCharsets.UTF_8)),
+                Path.of("."), "embedded model.json");
+        // Only the formats whose backend jar is present are on the class path; the folder is named after the content,
+        // so a retrained model (same file names and sizes) never reuses a stale cache.
+        java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
+        files.put("model.json", json);
         try {
-            Files.createDirectories(dir);
-            ModelSpec spec = ModelSpec.parse(new java.io.ByteArrayInputStream(json), dir, "embedded model.json");
-            copy(json, dir.resolve("model.json"));
             for (ModelFormat f : ModelFormat.values()) {
                 for (dev.matting.api.Precision p : new dev.matting.api.Precision[] {dev.matting.api.Precision.FP32,
                         dev.matting.api.Precision.FP16}) {
-                    java.util.Optional<Path> target = spec.file(f, p);
-                    if (target.isEmpty() || Files.isRegularFile(target.get())) {
+                    java.util.Optional<Path> file = listed.file(f, p);
+                    if (file.isEmpty()) {
                         continue;
                     }
-                    try (InputStream in = cl.getResourceAsStream(ModelSpec.BUNDLED_RESOURCE + target.get().getFileName())) {
-                        if (in != null) { // only the formats whose backend jar is present are on the class path
-                            copy(in.readAllBytes(), target.get());
+                    String name = file.get().getFileName().toString();
+                    try (InputStream in = cl.getResourceAsStream(ModelSpec.BUNDLED_RESOURCE + name)) {
+                        if (in != null) {
+                            files.put(name, in.readAllBytes());
                         }
                     }
                 }
             }
-            return spec;
+        } catch (IOException e) {
+            throw new ModelException("cannot read the embedded model files: " + e.getMessage(), e);
+        }
+        Path dir = cacheRoot().resolve("unet-tiny-" + sha(files).substring(0, 16));
+        try {
+            for (java.util.Map.Entry<String, byte[]> e : files.entrySet()) {
+                copy(e.getValue(), dir.resolve(e.getKey()));
+            }
+            return ModelSpec.parse(new java.io.ByteArrayInputStream(json), dir, "embedded model.json");
         } catch (IOException e) {
             throw new ModelException("cannot unpack the embedded model into " + dir + ": " + e.getMessage(), e);
         }
@@ -84,9 +95,14 @@ final class BundledModel {
         AtomicFiles.writeBytes(target, data);
     }
 
-    private static String sha(byte[] data) {
+    private static String sha(java.util.Map<String, byte[]> files) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (java.util.Map.Entry<String, byte[]> e : files.entrySet()) {
+                md.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(e.getValue());
+            }
+            return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
