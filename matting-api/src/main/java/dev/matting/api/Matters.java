@@ -3,14 +3,11 @@ package dev.matting.api;
 import dev.matting.gpu.GpuMonitor;
 import dev.matting.internal.BackendSelector;
 import dev.matting.internal.PipelineMatter;
-import dev.matting.model.InputPolicy;
-import dev.matting.model.InputType;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
 import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BatchBackend;
-import dev.matting.spi.ModelInput;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -79,7 +76,7 @@ public final class Matters {
             owned.add(0, scheduler); // closed first: drain before the backends go
             if (options.warmUp() && choice.device().isGpu()) {
                 // Measures what one image of the model's typical shape costs before the first caller arrives.
-                scheduler.calibrate(typicalInput(spec)).join();
+                scheduler.calibrate(spec.blankInput()).join();
             }
             return new PipelineMatter(choice.backend().name(), spec, lanes.get(0), scheduler, options, owned);
         } catch (RuntimeException | Error e) {
@@ -103,19 +100,5 @@ public final class Matters {
                         .orElse(UNKNOWN);
             }
         };
-    }
-
-    /** A blank input of the shape the policy gives a square source: the shape most traffic will have. */
-    static ModelInput typicalInput(ModelSpec spec) {
-        int side;
-        if (spec.policy() instanceof InputPolicy.FixedSquare f) {
-            side = f.size();
-        } else {
-            InputPolicy.LongestSide l = (InputPolicy.LongestSide) spec.policy();
-            side = (l.size() + l.multiple() - 1) / l.multiple() * l.multiple();
-        }
-        int n = 3 * side * side;
-        return spec.inputType() == InputType.UINT8 ? ModelInput.ofPixels(side, side, new byte[n])
-                : ModelInput.ofValues(side, side, new float[n]);
     }
 }

@@ -174,12 +174,8 @@ public abstract class DjlMattingBackend implements MattingBackend {
 
     /** One forward pass on a policy-sized dummy so the first real caller pays neither lazy init nor autotuning. */
     private static void warmUp(DjlBatchBackend backend, ModelSpec spec, Path file) {
-        int[] hw = warmUpShape(spec.policy());
-        int n = 3 * hw[0] * hw[1];
-        ModelInput dummy = spec.inputType() == InputType.UINT8
-                ? ModelInput.ofPixels(hw[0], hw[1], new byte[n]) : ModelInput.ofValues(hw[0], hw[1], new float[n]);
         try {
-            backend.run(List.of(dummy));
+            backend.run(List.of(spec.blankInput()));
         } catch (MattingException e) {
             backend.close();
             if (e instanceof DeviceOutOfMemoryException) {
@@ -188,16 +184,6 @@ public abstract class DjlMattingBackend implements MattingBackend {
             }
             throw new ModelException("warm-up of " + file + " failed on " + backend.device() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Height and width of the largest input the policy produces: the square of its size, rounded up to its multiple. */
-    static int[] warmUpShape(InputPolicy policy) {
-        if (policy instanceof InputPolicy.FixedSquare f) {
-            return new int[] {f.size(), f.size()};
-        }
-        InputPolicy.LongestSide l = (InputPolicy.LongestSide) policy;
-        int s = (l.size() + l.multiple() - 1) / l.multiple() * l.multiple();
-        return new int[] {s, s};
     }
 
     /** The DJL device for an SDK device. */

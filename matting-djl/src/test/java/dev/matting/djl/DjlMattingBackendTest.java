@@ -80,13 +80,6 @@ class DjlMattingBackendTest {
     }
 
     @Test
-    void warmUpUsesTheLargestPolicyShape() {
-        assertArrayEquals(new int[] {384, 384}, DjlMattingBackend.warmUpShape(new InputPolicy.LongestSide(384, 32)));
-        assertArrayEquals(new int[] {416, 416}, DjlMattingBackend.warmUpShape(new InputPolicy.LongestSide(400, 32)));
-        assertArrayEquals(new int[] {320, 320}, DjlMattingBackend.warmUpShape(new InputPolicy.FixedSquare(320)));
-    }
-
-    @Test
     void devicesMapOntoDjlDevices() {
         assertEquals(ai.djl.Device.cpu(), DjlMattingBackend.toDjl(Device.cpu()));
         assertEquals(ai.djl.Device.gpu(3), DjlMattingBackend.toDjl(Device.gpu(3)));
