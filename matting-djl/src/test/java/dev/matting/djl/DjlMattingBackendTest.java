@@ -18,7 +18,6 @@ import dev.matting.api.DeviceOutOfMemoryException;
 import dev.matting.api.InferenceException;
 import dev.matting.api.Precision;
 import dev.matting.internal.BackendSelector;
-import dev.matting.model.InputPolicy;
 import dev.matting.model.InputType;
 import dev.matting.model.ModelFormat;
 import dev.matting.model.ModelSpec;
