@@ -130,9 +130,9 @@ public final class Main {
 
     private static void printTable(List<RowResult> rows, PrintStream log) {
         log.println();
-        log.printf(Locale.ROOT, "%-48s %-12s %10s %9s %10s  %s%n", "row", "backend", "ms/image", "images/s", "peak GPU", "status");
+        log.printf(Locale.ROOT, "%-56s %-12s %10s %9s %10s  %s%n", "row", "backend", "ms/image", "images/s", "peak GPU", "status");
         for (RowResult r : rows) {
-            log.printf(Locale.ROOT, "%-48s %-12s %10s %9s %10s  %s%n", r.label(), r.backend(),
+            log.printf(Locale.ROOT, "%-56s %-12s %10s %9s %10s  %s%n", r.label(), r.backend(),
                     r.msPerImage() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.msPerImage()),
                     r.imagesPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.imagesPerSecond()),
                     r.peakGpuMemoryBytes() == null ? "-" : String.format(Locale.ROOT, "%.2f GB", r.peakGpuMemoryBytes() / 1e9),

@@ -68,6 +68,16 @@ public final class DeviceBallast implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the PyTorch caching allocator's free blocks back to the driver, so a free-memory reading taken next (to
+     * size a ballast) is not short by memory that closed models left cached. A no-op where PyTorch sees no GPU.
+     */
+    public static void releaseCachedMemory(Device gpu) {
+        if (gpu.isGpu() && new PyTorchBackend().devices().contains(gpu)) {
+            ai.djl.pytorch.jni.JniUtils.emptyCudaCache();
+        }
+    }
+
     /** The GPU the ballast sits on. */
     public Device device() {
         return device;

@@ -36,6 +36,11 @@ final class CardEmulation implements AutoCloseable {
         if (!enabled) {
             return none(card + " emulated by the scheduler's cap only (--no-ballast)");
         }
+        try {
+            ballast.settle(gpu);
+        } catch (RuntimeException | LinkageError e) {
+            // a reading a little short only makes the emulated card a little larger; say nothing and go on
+        }
         long free = memory.freeBytes(gpu);
         if (free == MemorySource.UNKNOWN) {
             return none(card + " emulated by the scheduler's cap only (free memory of " + gpu + " unknown)");

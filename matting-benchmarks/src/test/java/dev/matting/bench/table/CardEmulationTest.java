@@ -19,6 +19,12 @@ class CardEmulationTest {
     private static final class FakeBallast implements Ballast {
         final List<Long> held = new ArrayList<>();
         int released;
+        int settled;
+
+        @Override
+        public void settle(Device gpu) {
+            settled++;
+        }
 
         @Override
         public AutoCloseable occupy(Device gpu, long bytes) {
@@ -47,6 +53,7 @@ class CardEmulationTest {
         MemorySource h100 = card(79 * GIB, 80 * GIB);
         try (CardEmulation e = CardEmulation.start(true, ballast, h100, GPU, 24 * GIB)) {
             assertEquals(List.of(55 * GIB), ballast.held);
+            assertEquals(1, ballast.settled, "caches are given back before free memory is read");
             assertEquals(55 * GIB, e.hiddenBytes());
             MemorySource seen = e.memory(h100);
             assertEquals(79 * GIB, seen.freeBytes(GPU), "free memory is read live, the ballast already in it");

@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.matting.api.Device;
 import dev.matting.api.DeviceOutOfMemoryException;
 import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
+import dev.matting.api.MatterOptions;
+import dev.matting.api.Matters;
 import dev.matting.api.Precision;
 import dev.matting.bench.samples.SampleGenerator;
+import dev.matting.internal.BackendSelector;
 import dev.matting.model.InputPolicy;
 import dev.matting.model.ModelFormat;
 import dev.matting.model.ModelSpec;
@@ -64,6 +68,20 @@ class NaiveConcurrentRunnerTest {
             assertTrue(results.stream().allMatch(MatteResult::isSuccess));
             // 5 images in batches of 2: 2, 2, 1 per client
             assertEquals(List.of(1, 1, 1, 2, 2, 2, 2, 2, 2), card.batchSizes.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void realCopiesOpenedThroughTheSpiMatteOnTheCpu() {
+        assumeFalse(BackendSelector.installed().isEmpty(), "no MattingBackend on the class path");
+        MatterOptions options = Matters.builder().model(SPEC).device(Device.cpu()).intraOpThreads(1).maxBatchSize(2)
+                .build();
+        try (NaiveConcurrentRunner runner = NaiveConcurrentRunner.open(options, 2)) {
+            List<MatteResult> results = runner.run(clients(2, 3));
+            assertEquals(6, results.size());
+            results.forEach(r -> assertTrue(r.isSuccess(), String.valueOf(r.error())));
+            assertTrue(runner.describe().startsWith("2 x ") && runner.describe().contains("fixed batch 2"),
+                    runner.describe());
         }
     }
 
