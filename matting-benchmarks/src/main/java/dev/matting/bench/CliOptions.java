@@ -10,7 +10,8 @@ import java.util.Optional;
 /** The command line of {@link Main}, parsed and validated; a bad flag fails with a message naming it. */
 public record CliOptions(boolean help, boolean full, boolean quick, boolean reportOnly, Optional<Path> generateSamples,
         String model, List<String> backends, Optional<String> device, Path out, Optional<Path> samples,
-        Resolution resolution, int images, int batch, int clients, Optional<Path> baseline, Optional<List<String>> jmhArgs) {
+        Resolution resolution, int images, int batch, int clients, Optional<Path> baseline, Optional<List<String>> jmhArgs,
+        int emulateGib, boolean ballast) {
 
     public static final String USAGE = """
             Usage: java -jar matting-benchmarks.jar [options]
@@ -32,6 +33,9 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
               --images N           images per client in the table (default 10)
               --batch N            batch of the batched and concurrency rows (default 2)
               --clients N          clients in the concurrency rows (default 5)
+              --emulate-gib N      card the concurrency rows run on, in GiB (default 24, the A10G of the original
+                                   report): the scheduler's memory cap, and on a larger GPU a ballast takes the rest
+              --no-ballast         emulate the card by the scheduler's cap only, without occupying GPU memory
               --baseline FILE      Python baseline JSON (default docs/python-baseline-h100.json when present)
               --report-only        only regenerate OUT/report.md and charts from OUT's JSON files
               --generate-samples DIR  write the deterministic sample JPEGs into DIR and exit
@@ -55,6 +59,8 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
         int clients = 5;
         Optional<Path> baseline = Optional.empty();
         Optional<List<String>> jmh = Optional.empty();
+        int emulateGib = 24;
+        boolean ballast = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -79,6 +85,8 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
                 case "--images" -> images = positive(value(args, ++i, a), a);
                 case "--batch" -> batch = positive(value(args, ++i, a), a);
                 case "--clients" -> clients = positive(value(args, ++i, a), a);
+                case "--emulate-gib" -> emulateGib = positive(value(args, ++i, a), a);
+                case "--no-ballast" -> ballast = false;
                 case "--baseline" -> baseline = Optional.of(Path.of(value(args, ++i, a)));
                 case "--jmh" -> {
                     jmh = Optional.of(List.copyOf(new ArrayList<>(Arrays.asList(args).subList(i + 1, args.length))));
@@ -88,7 +96,7 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
             }
         }
         return new CliOptions(help, full, quick, reportOnly, gen, model, backends, device, out, samples, resolution,
-                images, batch, clients, baseline, jmh);
+                images, batch, clients, baseline, jmh, emulateGib, ballast);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -108,6 +116,11 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " needs a whole number, got '" + v + "'");
         }
+    }
+
+    /** The emulated card of the concurrency rows in bytes. */
+    public long emulatedCardBytes() {
+        return (long) emulateGib << 30;
     }
 
     /** Whether a combination passes the --backend and --device filters. */

@@ -110,8 +110,8 @@ public final class Main {
         log.println();
 
         TableRunner.Config cfg = new TableRunner.Config(o.model(), o.resolution(), o.quick() ? Math.min(2, o.images()) : o.images(),
-                o.batch(), o.quick() ? Math.min(2, o.clients()) : o.clients(), TableRunner.EMULATED_CARD_BYTES, o.backends(),
-                true, true);
+                o.batch(), o.quick() ? Math.min(2, o.clients()) : o.clients(), o.emulatedCardBytes(), o.backends(),
+                true, true, o.ballast());
         List<RowResult> rows = new TableRunner(telemetry, TableRunner.installedScheduler(), log).run(cfg, runnable);
         ResultFiles.writeTable(out, new ResultFiles.TableFile(ModelRef.label(o.model()), cfg.resolution().toString(),
                 cfg.images(), cfg.batch(), cfg.clients(), cfg.vramBudgetBytes(), rows));
@@ -130,9 +130,9 @@ public final class Main {
 
     private static void printTable(List<RowResult> rows, PrintStream log) {
         log.println();
-        log.printf(Locale.ROOT, "%-48s %-12s %10s %9s %10s  %s%n", "row", "backend", "ms/image", "images/s", "peak GPU", "status");
+        log.printf(Locale.ROOT, "%-56s %-12s %10s %9s %10s  %s%n", "row", "backend", "ms/image", "images/s", "peak GPU", "status");
         for (RowResult r : rows) {
-            log.printf(Locale.ROOT, "%-48s %-12s %10s %9s %10s  %s%n", r.label(), r.backend(),
+            log.printf(Locale.ROOT, "%-56s %-12s %10s %9s %10s  %s%n", r.label(), r.backend(),
                     r.msPerImage() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.msPerImage()),
                     r.imagesPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.imagesPerSecond()),
                     r.peakGpuMemoryBytes() == null ? "-" : String.format(Locale.ROOT, "%.2f GB", r.peakGpuMemoryBytes() / 1e9),

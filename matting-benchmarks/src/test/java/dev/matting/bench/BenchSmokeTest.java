@@ -52,8 +52,8 @@ class BenchSmokeTest {
         Path merged = JmhSuite.run(List.of("-p", "resolution=256"), "tiny", List.of(combo), true, out, ps);
         List<JmhResults.Row> rows = JmhResults.read(merged);
         String why = log.toString(StandardCharsets.UTF_8);
-        // Latency.single, BatchThroughput.batched, EndToEnd.matteAll and EndToEnd.submit
-        assertEquals(4, rows.size(), why);
+        // Latency.single, BatchThroughput.batched, EndToEnd.matteAll, EndToEnd.submit and SchedulerThroughput.submit
+        assertEquals(5, rows.size(), why);
         for (JmhResults.Row r : rows) {
             assertEquals(combo.backend(), r.param("backend"));
             assertTrue(r.msPerImage() > 0 && Double.isFinite(r.msPerImage()), r.toString());
@@ -61,6 +61,12 @@ class BenchSmokeTest {
         ReportGenerator.Report report = ReportGenerator.generate(out, Optional.empty());
         String md = Files.readString(report.markdown());
         assertTrue(md.contains("Latency.single") && md.contains("EndToEnd.matteAll"), md);
+        // 16 callers on the scheduler beside the fixed batch of the same setup
+        List<ReportGenerator.SchedulerRatio> ratios = ReportGenerator.schedulerRatios(rows);
+        assertEquals(1, ratios.size(), md);
+        assertEquals("16", ratios.get(0).scheduler().param("threads"));
+        assertTrue(ratios.get(0).bestFixed().isPresent() && ratios.get(0).ratio() > 0, md);
+        assertTrue(md.contains("## Scheduler vs the best fixed batch"), md);
         assertNotNull(ImageIO.read(out.resolve("jmh-chart.png").toFile()));
     }
 

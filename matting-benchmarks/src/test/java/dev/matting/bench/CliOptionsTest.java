@@ -22,6 +22,17 @@ class CliOptionsTest {
         assertEquals(new Resolution(1024, 1024), o.resolution());
         assertEquals(10, o.images());
         assertTrue(o.jmhArgs().isEmpty());
+        assertEquals(24L << 30, o.emulatedCardBytes());
+        assertTrue(o.ballast());
+    }
+
+    @Test
+    void emulatedCardAndBallast() {
+        CliOptions o = CliOptions.parse("--emulate-gib", "16", "--no-ballast");
+        assertEquals(16L << 30, o.emulatedCardBytes());
+        assertFalse(o.ballast());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CliOptions.parse("--emulate-gib", "0"));
+        assertTrue(e.getMessage().contains("--emulate-gib"), e.getMessage());
     }
 
     @Test

@@ -35,7 +35,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class JmhSuite {
     /** The matting benchmarks (the harness self-check is left out unless asked for by name). */
-    public static final String DEFAULT_INCLUDE = "dev\\.matting\\.bench\\.jmh\\.(Latency|BatchThroughput|EndToEnd)Benchmark\\.";
+    public static final String DEFAULT_INCLUDE = "dev\\.matting\\.bench\\.jmh\\.(Latency|BatchThroughput|EndToEnd|SchedulerThroughput)Benchmark\\.";
 
     private JmhSuite() {
     }
@@ -132,28 +132,21 @@ public final class JmhSuite {
             if (!has(cmd, "model")) {
                 b.param("model", model);
             }
-            if (!c.device().isGpu()) {
+            // each parameter is set once: JMH's param() adds values, so a second call would run duplicates
+            if (!has(cmd, "resolution") && (quick || !c.device().isGpu())) {
                 // the CPU is ~100x slower: keep its sweep to what the comparison table needs
-                if (!has(cmd, "resolution")) {
-                    b.param("resolution", "512", "1024");
-                }
-                if (!has(cmd, "batch")) {
-                    b.param("batch", "1", "2");
-                }
+                b.param("resolution", quick ? new String[] {"512"} : new String[] {"512", "1024"});
+            }
+            if (!has(cmd, "batch") && (quick || !c.device().isGpu())) {
+                b.param("batch", quick ? new String[] {"2"} : new String[] {"1", "2"});
+            }
+            if (quick && !has(cmd, "images")) {
+                b.param("images", "2");
             }
         }
         if (quick) {
             b.forks(0).warmupIterations(1).warmupTime(TimeValue.milliseconds(200)).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(200));
-            if (c != null && !has(cmd, "resolution")) {
-                b.param("resolution", "512");
-            }
-            if (c != null && !has(cmd, "batch")) {
-                b.param("batch", "2");
-            }
-            if (c != null && !has(cmd, "images")) {
-                b.param("images", "2");
-            }
         }
         return b.build();
     }

@@ -79,6 +79,10 @@ public final class JmhResults {
             if (o.has("params")) {
                 o.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
             }
+            if (o.has("threads") && o.get("threads").isJsonPrimitive() && o.get("threads").getAsInt() > 1) {
+                // concurrent callers change what a score means: keep them beside the parameters
+                params.putIfAbsent("threads", o.get("threads").getAsString());
+            }
             JsonObject pm = o.getAsJsonObject("primaryMetric");
             double score = pm.get("score").getAsDouble();
             double error = pm.has("scoreError") && pm.get("scoreError").isJsonPrimitive()

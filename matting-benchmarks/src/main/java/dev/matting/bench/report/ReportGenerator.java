@@ -74,6 +74,7 @@ public final class ReportGenerator {
         table.ifPresent(t -> tableSection(sb, t));
         baseline.ifPresent(b -> baselineSection(sb, b, jmh));
         if (!jmh.isEmpty()) {
+            schedulerSection(sb, jmh);
             jmhSection(sb, jmh);
         }
         if (!charts.isEmpty() || !chartErrors.isEmpty()) {
@@ -89,8 +90,12 @@ public final class ReportGenerator {
     private static void tableSection(StringBuilder sb, ResultFiles.TableFile t) {
         sb.append("## Comparison table\n\n");
         sb.append(String.format(Locale.ROOT, "Model `%s`, input %s, %d images per client (JPEG decode -> matte -> RGBA PNG "
-                + "encode), batch %d, %d clients in the concurrency rows, memory budget %d GiB. ms/image is wall time "
-                + "over all images (all clients together in the concurrency rows).%n%n", t.model(), t.resolution(),
+                + "encode), batch %d, %d clients in the concurrency rows on an emulated %d GiB card: the scheduler's memory "
+                + "cap and, on a larger GPU, a ballast that occupies the rest while the row runs (unless --no-ballast; "
+                + "the engine column says which). The naive row runs one model copy per client with a fixed batch and no "
+                + "scheduler; the scheduler row runs one Matter with micro-batches sized from free memory. ms/image is "
+                + "wall time over all images (all clients together in the concurrency rows); peak GPU memory leaves the "
+                + "ballast out.%n%n", t.model(), t.resolution(),
                 t.imagesPerClient(), t.batch(), t.clients(), t.vramBudgetBytes() >> 30));
         sb.append("| Row | Backend | ms/image | images/s | s / 10 images | Peak GPU memory | Mean GPU util | Status "
                 + "| A6000 ms/image | A6000 memory | Speed-up vs A6000 | A10G s/image | A10G s / 10 | A10G util | A10G status "
@@ -153,10 +158,79 @@ public final class ReportGenerator {
                 .min(Comparator.comparingDouble(JmhResults.Row::msPerImage));
     }
 
+    /** The scheduler target: images/s with concurrent callers at least this share of the best fixed batch's. */
+    public static final double SCHEDULER_TARGET = 0.90;
+
+    /**
+     * One scheduler result beside the best fixed batch of the same backend, device, precision, model and resolution.
+     *
+     * @param bestFixed the {@code BatchThroughputBenchmark} row with the most images/s, empty when none was measured
+     */
+    public record SchedulerRatio(JmhResults.Row scheduler, Optional<JmhResults.Row> bestFixed) {
+        /** Scheduler images/s over best fixed-batch images/s; NaN without a fixed-batch result. */
+        public double ratio() {
+            return bestFixed.map(b -> scheduler.imagesPerSecond() / b.imagesPerSecond()).orElse(Double.NaN);
+        }
+
+        public boolean meetsTarget() {
+            return ratio() >= SCHEDULER_TARGET;
+        }
+    }
+
+    private static final List<String> SETUP_PARAMS = List.of("backend", "device", "precision", "model", "resolution");
+
+    /** Every {@code SchedulerThroughputBenchmark} result with its best fixed batch. */
+    public static List<SchedulerRatio> schedulerRatios(List<JmhResults.Row> jmh) {
+        List<SchedulerRatio> out = new ArrayList<>();
+        for (JmhResults.Row s : sorted(jmh)) {
+            if (!s.simpleBenchmark().equals("SchedulerThroughputBenchmark")) {
+                continue;
+            }
+            Optional<JmhResults.Row> best = jmh.stream()
+                    .filter(b -> b.simpleBenchmark().equals("BatchThroughputBenchmark"))
+                    .filter(b -> SETUP_PARAMS.stream().allMatch(p -> b.param(p).equals(s.param(p))))
+                    .max(Comparator.comparingDouble(JmhResults.Row::imagesPerSecond));
+            out.add(new SchedulerRatio(s, best));
+        }
+        return out;
+    }
+
+    private static void schedulerSection(StringBuilder sb, List<JmhResults.Row> jmh) {
+        List<SchedulerRatio> ratios = schedulerRatios(jmh);
+        if (ratios.isEmpty()) {
+            return;
+        }
+        sb.append("## Scheduler vs the best fixed batch\n\n");
+        sb.append(String.format(Locale.ROOT, "Target: with concurrent callers each submitting one preprocessed image to "
+                + "one `MattingScheduler` and waiting for it, at least %.2f of the images/s of the best fixed batch size "
+                + "(`BatchThroughput`, same backend, device, precision, model and resolution). Both are forward passes "
+                + "only, no decode or encode.%n%n", SCHEDULER_TARGET));
+        sb.append("| Backend | Device | Precision | Model | Resolution | Callers | Scheduler images/s | Best fixed batch "
+                + "| Fixed images/s | Ratio | Target |\n");
+        sb.append("|---|---|---|---|---|--:|--:|--:|--:|--:|---|\n");
+        for (SchedulerRatio r : ratios) {
+            JmhResults.Row s = r.scheduler();
+            sb.append("| ").append(cell(s.param("backend"))).append(" | ").append(cell(s.param("device")))
+                    .append(" | ").append(cell(s.param("precision"))).append(" | ").append(cell(s.param("model")))
+                    .append(" | ").append(cell(s.param("resolution")))
+                    .append(" | ").append(s.param("threads").isEmpty() ? "1" : cell(s.param("threads")))
+                    .append(" | ").append(num(s.imagesPerSecond()))
+                    .append(" | ").append(r.bestFixed().map(b -> b.param("batch")).orElse("-"))
+                    .append(" | ").append(r.bestFixed().map(b -> num(b.imagesPerSecond())).orElse("-"))
+                    .append(" | ").append(r.bestFixed().isPresent() ? String.format(Locale.ROOT, "%.2f", r.ratio()) : "-")
+                    .append(" | ").append(r.bestFixed().isEmpty() ? "no fixed-batch result"
+                            : (r.meetsTarget() ? "met" : "below") + String.format(Locale.ROOT, " (>= %.2f)", SCHEDULER_TARGET))
+                    .append(" |\n");
+        }
+        sb.append('\n');
+    }
+
     private static void jmhSection(StringBuilder sb, List<JmhResults.Row> jmh) {
         sb.append("## JMH results\n\n");
         sb.append("Latency = one `BatchBackend.run` of one input; BatchThroughput = one run of `batch` inputs; EndToEnd = "
-                + "`images` JPEGs decoded, matted and encoded as PNG through `Matter`.\n\n");
+                + "`images` JPEGs decoded, matted and encoded as PNG through `Matter`; SchedulerThroughput = one image "
+                + "submitted to a `MattingScheduler` by each of `threads` concurrent callers (ms/image and images/s over "
+                + "all callers together).\n\n");
         sb.append("| Benchmark | Backend | Device | Precision | Model | Resolution | Batch | Other parameters | Images/op "
                 + "| ms/op | ± | ms/image | images/s |\n");
         sb.append("|---|---|---|---|---|---|--:|---|--:|--:|--:|--:|--:|\n");

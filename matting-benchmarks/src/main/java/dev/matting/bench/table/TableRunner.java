@@ -1,5 +1,6 @@
 package dev.matting.bench.table;
 
+import dev.matting.api.Device;
 import dev.matting.api.DeviceOutOfMemoryException;
 import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
@@ -31,23 +32,38 @@ public final class TableRunner {
     /**
      * What the table runs.
      *
-     * @param images  images per client (the original report's "10 images")
-     * @param backends backends to run, empty for every installed one
+     * @param images          images per client (the original report's "10 images")
+     * @param vramBudgetBytes the emulated card of the concurrency rows (the scheduler's cap and the ballast's target)
+     * @param backends        backends to run, empty for every installed one
+     * @param ballast         whether to occupy what the GPU has beyond the emulated card while a concurrency row runs
      */
     public record Config(String model, Resolution resolution, int images, int batch, int clients, long vramBudgetBytes,
-            List<String> backends, boolean cpuRows, boolean gpuRows) {
+            List<String> backends, boolean cpuRows, boolean gpuRows, boolean ballast) {
+        public Config {
+            if (vramBudgetBytes < 1) {
+                throw new IllegalArgumentException("emulated card must be > 0 bytes, got " + vramBudgetBytes);
+            }
+        }
+
         public static Config defaults() {
-            return new Config("tiny", Resolution.parse("1024"), 10, 2, 5, EMULATED_CARD_BYTES, List.of(), true, true);
+            return new Config("tiny", Resolution.parse("1024"), 10, 2, 5, EMULATED_CARD_BYTES, List.of(), true, true, true);
         }
     }
 
     private final Telemetry telemetry;
     private final Optional<ScheduledRunnerFactory> scheduler;
+    private final Ballast ballast;
     private final PrintStream log;
 
+    /** A runner that emulates the card with a real PyTorch ballast ({@link Ballast#pytorch()}). */
     public TableRunner(Telemetry telemetry, Optional<ScheduledRunnerFactory> scheduler, PrintStream log) {
+        this(telemetry, scheduler, Ballast.pytorch(), log);
+    }
+
+    public TableRunner(Telemetry telemetry, Optional<ScheduledRunnerFactory> scheduler, Ballast ballast, PrintStream log) {
         this.telemetry = telemetry;
         this.scheduler = scheduler;
+        this.ballast = ballast;
         this.log = log;
     }
 
@@ -68,13 +84,13 @@ public final class TableRunner {
         runnable.stream().map(Combo::backend).distinct()
                 .filter(b -> cfg.backends().isEmpty() || cfg.backends().contains(b)).forEach(backends::add);
         List<RowResult> out = new ArrayList<>();
-        for (RowSpec row : RowSpec.standard(cfg.batch(), cfg.clients())) {
+        for (RowSpec row : RowSpec.standard(cfg.batch(), cfg.clients(), cfg.vramBudgetBytes() >> 30)) {
             if (row.gpu() && !cfg.gpuRows() || !row.gpu() && !cfg.cpuRows()) {
                 out.add(RowResult.notRun(row, "", row.gpu() ? "GPU rows need a CUDA machine (run --full there)" : "CPU rows not selected"));
                 continue;
             }
             List<String> able = backends.stream().filter(b -> runnable.contains(new Combo(b,
-                    row.gpu() ? dev.matting.api.Device.gpu(0) : dev.matting.api.Device.cpu(), row.precision()))).toList();
+                    row.gpu() ? Device.gpu(0) : Device.cpu(), row.precision()))).toList();
             if (able.isEmpty()) {
                 out.add(RowResult.notRun(row, String.join("/", backends), row.gpu()
                         ? "no CUDA device visible to " + (backends.isEmpty() ? "any backend" : String.join(", ", backends))
@@ -102,34 +118,46 @@ public final class TableRunner {
     }
 
     private RowResult runRow(RowSpec row, String backend, ModelSpec spec, Config cfg, List<List<ImageSource>> clients) {
-        String device = row.gpu() ? "gpu" : "cpu";
-        MatterOptions options = Matters.builder().model(spec).backend(backend)
-                .device(row.gpu() ? dev.matting.api.Device.gpu(0) : dev.matting.api.Device.cpu())
-                .precision(row.precision()).maxBatchSize(row.batch()).warmUp(true).build();
+        Device device = row.gpu() ? Device.gpu(0) : Device.cpu();
         log.printf(Locale.ROOT, "table: %-45s %s ...%n", row.label(), backend);
+        boolean concurrent = row.mode() != RowSpec.Mode.SINGLE;
+        // the ballast goes in before any model loads: the copies of the model count against the card too
+        try (CardEmulation card = concurrent && row.gpu()
+                ? CardEmulation.start(cfg.ballast(), ballast, telemetry.memory(), device, cfg.vramBudgetBytes())
+                : CardEmulation.none("")) {
+            if (!card.note().isEmpty()) {
+                log.println("table:   " + card.note());
+            }
+            MatterOptions.Builder ob = Matters.builder().model(spec).backend(backend).device(device)
+                    .precision(row.precision()).maxBatchSize(row.batch()).warmUp(true);
+            if (card.hiddenBytes() > 0) {
+                ob.memorySource(card.memory(telemetry.memory()));
+            }
+            return runRow(row, backend, device, ob.build(), cfg, clients, card);
+        } catch (RuntimeException e) {
+            return result(row, backend, device, 0, 0, null, TelemetrySummary.empty(), "failed: " + e.getMessage(), "");
+        }
+    }
+
+    private RowResult runRow(RowSpec row, String backend, Device device, MatterOptions options, Config cfg,
+            List<List<ImageSource>> clients, CardEmulation card) {
         ThroughputRunner runner;
         try {
             runner = switch (row.mode()) {
                 case SINGLE -> new MatterRunner(options);
-                case NAIVE_CONCURRENT -> new NaiveConcurrentRunner(options, row.clients());
-                case SCHEDULED -> {
-                    if (scheduler.isEmpty()) {
-                        yield null;
-                    }
-                    yield scheduler.get().open(options, cfg.vramBudgetBytes());
-                }
+                case NAIVE_CONCURRENT -> NaiveConcurrentRunner.open(options, row.clients());
+                case SCHEDULED -> scheduler.map(f -> f.open(options, cfg.vramBudgetBytes())).orElse(null);
             };
-        } catch (DeviceOutOfMemoryException e) {
-            return result(row, backend, device, 0, 0, TelemetrySummary.empty(), "OOM while loading: " + e.getMessage(), "");
         } catch (RuntimeException e) {
-            return result(row, backend, device, 0, 0, TelemetrySummary.empty(), "failed: " + e.getMessage(), "");
+            return result(row, backend, device, 0, 0, card, TelemetrySummary.empty(),
+                    (isOom(e) ? "OOM / unstable while loading: " : "failed: ") + e.getMessage(), "");
         }
         if (runner == null) {
             return RowResult.notRun(row, backend, "no scheduler installed (dev.matting.scheduler provides "
                     + ScheduledRunnerFactory.class.getSimpleName() + ")");
         }
         try (runner) {
-            String engine = runner.describe();
+            String engine = runner.describe() + (card.note().isEmpty() ? "" : "; " + card.note());
             runner.run(List.of(clients.get(0).subList(0, Math.min(2, clients.get(0).size())))); // warm-up, untimed
             int total = clients.stream().mapToInt(List::size).sum();
             List<MatteResult> results;
@@ -141,21 +169,27 @@ public final class TableRunner {
             }
             double wallMs = (System.nanoTime() - t0) / 1e6;
             long oom = results.stream().filter(r -> !r.isSuccess() && isOom(r.error())).count();
-            Optional<MatteResult> failed = results.stream().filter(r -> !r.isSuccess()).findFirst();
+            long failed = results.stream().filter(r -> !r.isSuccess()).count();
+            Optional<MatteResult> firstFailure = results.stream().filter(r -> !r.isSuccess()).findFirst();
+            Long peak = t.peakMemoryBytes().isPresent() ? card.rowPeak(t.peakMemoryBytes().getAsLong()) : null;
+            long retries = runner.oomRetries();
             String status;
             if (oom > 0) {
-                status = "OOM (" + oom + " of " + total + " images)";
-            } else if (failed.isPresent()) {
-                status = "failed: " + failed.get().error().getMessage();
-            } else if (row.gpu() && t.peakMemoryBytes().isPresent() && t.peakMemoryBytes().getAsLong() > cfg.vramBudgetBytes()) {
+                status = "OOM / unstable (" + failed + " of " + total + " images failed, " + oom + " out of memory)";
+            } else if (firstFailure.isPresent()) {
+                status = "failed (" + failed + " of " + total + " images): " + firstFailure.get().error().getMessage();
+            } else if (row.gpu() && peak != null && peak > cfg.vramBudgetBytes()) {
                 status = "over " + (cfg.vramBudgetBytes() >> 30) + " GiB (emulated OOM)";
             } else {
                 status = "stable";
             }
-            return result(row, backend, device, total, wallMs, t, status, engine);
+            if (row.mode() == RowSpec.Mode.SCHEDULED && failed == 0) {
+                status += ", 0 OOM" + (retries > 0 ? " (" + retries + " OOM retries recovered inside)" : "");
+            }
+            return result(row, backend, device, total, wallMs, card, t, status, engine);
         } catch (RuntimeException e) {
-            return result(row, backend, device, 0, 0, TelemetrySummary.empty(),
-                    (isOom(e) ? "OOM: " : "failed: ") + e.getMessage(), "");
+            return result(row, backend, device, 0, 0, card, TelemetrySummary.empty(),
+                    (isOom(e) ? "OOM / unstable: " : "failed: ") + e.getMessage(), "");
         }
     }
 
@@ -168,12 +202,14 @@ public final class TableRunner {
         return false;
     }
 
-    private static RowResult result(RowSpec row, String backend, String device, int images, double wallMs,
-            TelemetrySummary t, String status, String engine) {
+    private static RowResult result(RowSpec row, String backend, Device device, int images, double wallMs,
+            CardEmulation card, TelemetrySummary t, String status, String engine) {
         Double ms = images > 0 ? wallMs / images : null;
-        return new RowResult(row.id(), row.label(), backend, device, row.precision().key(), row.batch(), row.clients(),
-                images, ms, ms == null ? null : 1000 / ms, ms == null ? null : ms * 10 / 1000,
-                t.peakMemoryBytes().isPresent() ? t.peakMemoryBytes().getAsLong() : null,
+        return new RowResult(row.id(), row.label(), backend, device.isGpu() ? "gpu" : "cpu", row.precision().key(),
+                row.batch(), row.clients(), images, ms, ms == null ? null : 1000 / ms, ms == null ? null : ms * 10 / 1000,
+                t.peakMemoryBytes().isPresent()
+                        ? (card == null ? t.peakMemoryBytes().getAsLong() : card.rowPeak(t.peakMemoryBytes().getAsLong()))
+                        : null,
                 t.meanUtilisationPercent().isPresent() ? t.meanUtilisationPercent().getAsDouble() : null, status, engine);
     }
 }

@@ -16,6 +16,11 @@ public interface ThroughputRunner extends AutoCloseable {
     /** Engine and device description for the table (e.g. {@code PyTorch 2.7.1 on gpu0 FP16}). */
     String describe();
 
+    /** Out-of-memory errors recovered from so far (the scheduler's split-and-retry); 0 where nothing recovers. */
+    default long oomRetries() {
+        return 0;
+    }
+
     @Override
     void close();
 }

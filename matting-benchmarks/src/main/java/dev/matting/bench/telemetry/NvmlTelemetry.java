@@ -3,6 +3,7 @@ package dev.matting.bench.telemetry;
 import dev.matting.gpu.GpuMonitor;
 import dev.matting.gpu.GpuSampler;
 import dev.matting.gpu.GpuUsageSummary;
+import dev.matting.scheduler.MemorySource;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,28 @@ public final class NvmlTelemetry implements Telemetry {
     @Override
     public Optional<GpuInfo> gpu() {
         return Optional.of(info);
+    }
+
+    @Override
+    public MemorySource memory() {
+        return nvmlMemory(monitor);
+    }
+
+    /** Free and total bytes from NVML, {@link MemorySource#UNKNOWN} where NVML cannot say. */
+    public static MemorySource nvmlMemory(GpuMonitor monitor) {
+        return new MemorySource() {
+            @Override
+            public long freeBytes(dev.matting.api.Device device) {
+                return device.isGpu() ? monitor.snapshot(device.index()).filter(s -> s.hasMemoryInfo())
+                        .map(s -> s.memoryFreeBytes()).orElse(UNKNOWN) : UNKNOWN;
+            }
+
+            @Override
+            public long totalBytes(dev.matting.api.Device device) {
+                return device.isGpu() ? monitor.snapshot(device.index()).filter(s -> s.hasMemoryInfo())
+                        .map(s -> s.memoryTotalBytes()).orElse(UNKNOWN) : UNKNOWN;
+            }
+        };
     }
 
     @Override

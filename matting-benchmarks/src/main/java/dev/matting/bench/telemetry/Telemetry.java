@@ -1,6 +1,7 @@
 package dev.matting.bench.telemetry;
 
 import dev.matting.gpu.GpuMonitor;
+import dev.matting.scheduler.MemorySource;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,11 @@ public interface Telemetry {
 
     /** The GPU this telemetry watches (name, driver), when there is one. */
     Optional<GpuInfo> gpu();
+
+    /** Free and total device memory as the driver reports it now; unmeasured where there is no GPU to watch. */
+    default MemorySource memory() {
+        return MemorySource.unmeasured();
+    }
 
     /** A sampling period in progress. */
     interface Recording extends AutoCloseable {

@@ -68,4 +68,40 @@ class ReportGeneratorTest {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().endsWith(".part")), "no half-written file left");
         }
     }
+
+    @Test
+    void schedulerImagesPerSecondAreHeldAgainstTheBestFixedBatchOfTheSameSetup(@TempDir Path out) throws Exception {
+        // fixed batches on the GPU: batch 4 at 10 ms (400 images/s), batch 8 at 16 ms (500 images/s, the best);
+        // batch 8 at another resolution is not comparable; the scheduler did 460 images/s with 16 callers
+        String fixed = """
+                {"benchmark": "dev.matting.bench.jmh.BatchThroughputBenchmark.batched", "mode": "avgt",
+                  "params": {"backend": "pytorch", "device": "gpu", "precision": "fp16", "model": "tiny",
+                             "resolution": "%s", "batch": "%s"},
+                  "primaryMetric": {"score": %s, "scoreError": 0.1, "scoreUnit": "ms/op"}}""";
+        String sched = """
+                {"benchmark": "dev.matting.bench.jmh.SchedulerThroughputBenchmark.submit", "mode": "thrpt", "threads": 16,
+                  "params": {"backend": "pytorch", "device": "gpu", "precision": "fp16", "model": "tiny",
+                             "resolution": "%s", "maxBatch": "8", "maxDelayMs": "5"},
+                  "primaryMetric": {"score": %s, "scoreError": 5, "scoreUnit": "ops/s"}}""";
+        Files.createDirectories(out.resolve("jmh"));
+        Files.writeString(out.resolve("jmh/pytorch-gpu-fp16.json"), "[" + String.join(",",
+                fixed.formatted("1024", "4", "10.0"), fixed.formatted("1024", "8", "16.0"),
+                fixed.formatted("512", "8", "4.0"), sched.formatted("1024", "460.0"), sched.formatted("1920x1080", "100.0"))
+                + "]");
+        JmhSuite.merge(out.resolve("jmh"), JmhSuite.resultsFile(out));
+
+        List<ReportGenerator.SchedulerRatio> ratios = ReportGenerator.schedulerRatios(JmhResults.read(JmhSuite.resultsFile(out)));
+        assertEquals(2, ratios.size());
+        ReportGenerator.SchedulerRatio r1024 = ratios.stream().filter(r -> r.scheduler().param("resolution").equals("1024"))
+                .findFirst().orElseThrow();
+        assertEquals("8", r1024.bestFixed().orElseThrow().param("batch"));
+        assertEquals(460.0 / 500.0, r1024.ratio(), 1e-9);
+        assertTrue(r1024.meetsTarget());
+        ReportGenerator.SchedulerRatio r1080 = ratios.stream().filter(r -> r != r1024).findFirst().orElseThrow();
+        assertTrue(r1080.bestFixed().isEmpty() && Double.isNaN(r1080.ratio()) && !r1080.meetsTarget());
+
+        String md = Files.readString(ReportGenerator.generate(out, Optional.empty()).markdown());
+        assertTrue(md.contains("| pytorch | gpu | fp16 | tiny | 1024 | 16 | 460 | 8 | 500 | 0.92 | met (>= 0.90) |"), md);
+        assertTrue(md.contains("| 1920x1080 | 16 | 100 | - | - | - | no fixed-batch result |"), md);
+    }
 }
