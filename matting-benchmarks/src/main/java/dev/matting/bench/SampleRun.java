@@ -102,7 +102,7 @@ public final class SampleRun {
             }
         }
         if (first != null) {
-            AtomicFiles.writePng(outDir.resolve("contact-sheet.png"), contactSheet(sources, sheetColumns));
+            OutputFiles.writePng(outDir.resolve("contact-sheet.png"), contactSheet(sources, sheetColumns));
         }
         return timings;
     }

@@ -3,7 +3,7 @@ package dev.matting.bench.jmh;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
-import dev.matting.bench.AtomicFiles;
+import dev.matting.bench.OutputFiles;
 import dev.matting.bench.Combo;
 import dev.matting.bench.Combos;
 import dev.matting.bench.ModelRef;
@@ -171,7 +171,7 @@ public final class JmhSuite {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        AtomicFiles.writeString(merged, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(all));
+        OutputFiles.writeString(merged, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(all));
         return merged;
     }
 

@@ -1,6 +1,6 @@
 package dev.matting.bench.report;
 
-import dev.matting.bench.AtomicFiles;
+import dev.matting.bench.OutputFiles;
 import dev.matting.bench.jmh.JmhSuite;
 import dev.matting.bench.table.ReferenceFigures;
 import dev.matting.bench.table.RowResult;
@@ -42,7 +42,7 @@ public final class ReportGenerator {
         table.filter(t -> !t.rows().isEmpty()).ifPresent(t -> {
             try {
                 Path p = outDir.resolve("chart.png");
-                AtomicFiles.writePng(p, tableChart(t));
+                OutputFiles.writePng(p, tableChart(t));
                 charts.add(p);
             } catch (RuntimeException | LinkageError e) {
                 chartErrors.add("chart.png not drawn: " + e); // e.g. no fonts on a bare server
@@ -51,7 +51,7 @@ public final class ReportGenerator {
         if (!jmh.isEmpty()) {
             try {
                 Path p = outDir.resolve("jmh-chart.png");
-                AtomicFiles.writePng(p, jmhChart(jmh));
+                OutputFiles.writePng(p, jmhChart(jmh));
                 charts.add(p);
             } catch (RuntimeException | LinkageError e) {
                 chartErrors.add("jmh-chart.png not drawn: " + e);
@@ -59,7 +59,7 @@ public final class ReportGenerator {
         }
         String md = markdown(env, table, jmh, baseline, charts, chartErrors);
         Path mdPath = outDir.resolve("report.md");
-        AtomicFiles.writeString(mdPath, md);
+        OutputFiles.writeString(mdPath, md);
         return new Report(mdPath, List.copyOf(charts), jmh.size(), table.map(t -> t.rows().size()).orElse(0));
     }
 

@@ -3,7 +3,7 @@ package dev.matting.bench.report;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-import dev.matting.bench.AtomicFiles;
+import dev.matting.bench.OutputFiles;
 import dev.matting.bench.table.RowResult;
 import java.io.IOException;
 import java.io.Reader;
@@ -35,7 +35,7 @@ public final class ResultFiles {
     }
 
     public static void writeTable(Path outDir, TableFile table) {
-        AtomicFiles.writeString(tableFile(outDir), GSON.toJson(table));
+        OutputFiles.writeString(tableFile(outDir), GSON.toJson(table));
     }
 
     public static Optional<TableFile> readTable(Path outDir) {
@@ -43,7 +43,7 @@ public final class ResultFiles {
     }
 
     public static void writeEnvironment(Path outDir, Environment env) {
-        AtomicFiles.writeString(environmentFile(outDir), GSON.toJson(env.entries()));
+        OutputFiles.writeString(environmentFile(outDir), GSON.toJson(env.entries()));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,6 @@
 package dev.matting.bench.samples;
 
-import dev.matting.bench.AtomicFiles;
+import dev.matting.bench.OutputFiles;
 import dev.matting.image.RgbImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -101,7 +101,7 @@ public final class SampleGenerator {
         List<Path> out = new ArrayList<>();
         for (Sample s : SAMPLES) {
             Path p = dir.resolve(s.name());
-            AtomicFiles.writeBytes(p, jpeg(s));
+            OutputFiles.writeBytes(p, jpeg(s));
             out.add(p);
         }
         return out;
