@@ -13,7 +13,7 @@ Normalisation (and, for fp16, the casts) live inside the graph, so the SDK ships
 than with a float32 input and the Java side is the same for every precision.
 
 Usage:
-  python3 tools/unet.py --variant tiny --out DIR [--steps 2500] [--device cuda]
+  python3 tools/unet.py --variant tiny --out DIR [--steps 6000] [--device cuda]
   python3 tools/unet.py --variant base --out DIR [--steps 0] [--optimize]
 """
 import argparse
@@ -106,27 +106,51 @@ def texture(b, size, gen, device):
     return img.clamp(0, 1)
 
 
+def superellipse_dist(xx, yy, cx, cy, ax, ay, th, n):
+    """Approximate signed distance in pixels to a rotated superellipse (negative inside)."""
+    dx, dy = xx - cx, yy - cy
+    u = (dx * torch.cos(th) + dy * torch.sin(th)) / ax
+    v = (-dx * torch.sin(th) + dy * torch.cos(th)) / ay
+    rho = (u.abs() ** n + v.abs() ** n) ** (1.0 / n)
+    return (rho - 1.0) * torch.minimum(ax, ay)
+
+
 def shape_alpha(b, size, gen, device):
-    """Union of 1-3 rotated superellipses near the centre, anti-aliased with a random soft edge."""
+    """Foreground alpha, anti-aliased with a random soft edge. Three kinds of scene, mixed per sample:
+    blobs (1-3 rotated superellipses near the centre), a head-and-shoulders figure whose torso runs off the bottom
+    edge (portraits, ID photos, avatars) with up to two loose blobs, and shapes anywhere, crossing the borders."""
     yy, xx = torch.meshgrid(torch.arange(size, device=device) + 0.5, torch.arange(size, device=device) + 0.5,
                             indexing="ij")
-    dist = torch.full((b, size, size), 1e9, device=device)
-    parts = int(torch.randint(1, 4, (1,), generator=gen, device=device))
-    for p in range(parts):
-        r = lambda lo, hi: lo + (hi - lo) * torch.rand(b, 1, 1, generator=gen, device=device)
-        cx, cy = r(0.3, 0.7) * size, r(0.3, 0.7) * size
-        ax, ay = r(0.12, 0.32) * size, r(0.12, 0.32) * size
-        if p > 0:
-            ax, ay = ax * 0.6, ay * 0.6
-        th = r(0, math.pi)
-        n = r(1.6, 6.0)
-        dx, dy = xx - cx, yy - cy
-        u = (dx * torch.cos(th) + dy * torch.sin(th)) / ax
-        v = (-dx * torch.sin(th) + dy * torch.cos(th)) / ay
-        rho = (u.abs() ** n + v.abs() ** n) ** (1.0 / n)
-        # approximate signed distance in pixels
-        d = (rho - 1.0) * torch.minimum(ax, ay)
-        dist = torch.minimum(dist, d)
+    r = lambda lo, hi: lo + (hi - lo) * torch.rand(b, 1, 1, generator=gen, device=device)
+    zero = torch.zeros(b, 1, 1, device=device)
+    # blobs near the centre
+    blobs = torch.full((b, size, size), 1e9, device=device)
+    for p in range(int(torch.randint(1, 4, (1,), generator=gen, device=device))):
+        k = 0.6 if p > 0 else 1.0
+        blobs = torch.minimum(blobs, superellipse_dist(xx, yy, r(0.3, 0.7) * size, r(0.3, 0.7) * size,
+                                                       k * r(0.12, 0.32) * size, k * r(0.12, 0.32) * size,
+                                                       r(0, math.pi), r(1.6, 6.0)))
+    # head and shoulders
+    hx, hy = r(0.3, 0.7) * size, r(0.15, 0.45) * size
+    hr = r(0.07, 0.15) * size
+    head = superellipse_dist(xx, yy, hx, hy, hr, hr * r(1.05, 1.4), r(-0.2, 0.2), r(1.8, 2.4))
+    torso = superellipse_dist(xx, yy, hx + r(-0.06, 0.06) * size, hy + hr + r(0.35, 0.6) * size, r(0.22, 0.45) * size,
+                              r(0.3, 0.55) * size, zero, r(1.8, 3.0))
+    portrait = torch.minimum(head, torso)
+    loose = int(torch.randint(0, 3, (1,), generator=gen, device=device))
+    for _ in range(loose):
+        small = superellipse_dist(xx, yy, r(0.05, 0.95) * size, r(0.05, 0.95) * size, r(0.03, 0.08) * size,
+                                  r(0.03, 0.08) * size, r(0, math.pi), r(1.8, 4.0))
+        keep = torch.rand(b, 1, 1, generator=gen, device=device) < 0.5
+        portrait = torch.where(keep, torch.minimum(portrait, small), portrait)
+    # anywhere, crossing the borders
+    anywhere = torch.full((b, size, size), 1e9, device=device)
+    for _ in range(int(torch.randint(1, 3, (1,), generator=gen, device=device))):
+        anywhere = torch.minimum(anywhere, superellipse_dist(xx, yy, r(-0.05, 1.05) * size, r(-0.05, 1.05) * size,
+                                                             r(0.12, 0.4) * size, r(0.12, 0.4) * size,
+                                                             r(0, math.pi), r(1.6, 6.0)))
+    kind = torch.rand(b, 1, 1, generator=gen, device=device)
+    dist = torch.where(kind < 0.35, blobs, torch.where(kind < 0.8, portrait, anywhere))
     softness = 0.6 + 3.0 * torch.rand(b, 1, 1, generator=gen, device=device)
     return (0.5 - dist / (2 * softness)).clamp(0, 1).unsqueeze(1)
 
@@ -142,7 +166,7 @@ def synthetic_batch(b, size, gen, device):
     return img, alpha
 
 
-def train(net, steps, device, seed, log_every=250):
+def train(net, steps, device, seed, log_every=500):
     gen = torch.Generator(device=device).manual_seed(seed)
     opt = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=max(steps, 1), pct_start=0.15)
@@ -152,7 +176,7 @@ def train(net, steps, device, seed, log_every=250):
     t0 = time.time()
     for step in range(steps):
         size = int(torch.randint(5, 11, (1,), generator=gen, device=device)) * 32  # 160..320
-        img, alpha = synthetic_batch(24, size, gen, device)
+        img, alpha = synthetic_batch(32, size, gen, device)
         img = (torch.round(img * 255) / 255 - mean) / std  # train on what 8-bit pixels give
         pred = net(img)
         loss = F.l1_loss(pred, alpha) + 0.5 * F.binary_cross_entropy(pred.clamp(1e-6, 1 - 1e-6), alpha)
@@ -270,7 +294,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variant", choices=sorted(WIDTHS), default="tiny")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--steps", type=int, default=None, help="training steps (tiny: 2500, base: 0)")
+    ap.add_argument("--steps", type=int, default=None, help="training steps (tiny: 6000, base: 0)")
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--optimize", action="store_true",
@@ -282,7 +306,7 @@ def main():
     np.random.seed(args.seed)
     net = UNet(WIDTHS[args.variant]).to(args.device)
     print(f"unet-{args.variant}: {sum(p.numel() for p in net.parameters()):,} parameters on {args.device}")
-    steps = args.steps if args.steps is not None else (2500 if args.variant == "tiny" else 0)
+    steps = args.steps if args.steps is not None else (6000 if args.variant == "tiny" else 0)
     if steps:
         train(net, steps, args.device, args.seed)
         gen = torch.Generator(device=args.device).manual_seed(7)
