@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Which backend / device / precision combinations this machine can run, found by asking every installed backend
  * for its devices and, when asked to probe, by opening each and running one small forward pass. A combination
- * that cannot run (no CUDA, FP16 not supported on the CPU, no file in the model) is reported with its reason and
+ * that cannot or should not run (no CUDA, FP16 on the CPU, no file in the model) is reported with its reason and
  * skipped, never left to crash a benchmark run.
  */
 public final class Combos {
@@ -50,6 +50,11 @@ public final class Combos {
                     if (!devices.contains(d)) {
                         out.add(skipped(c, d.isGpu() ? (hasGpu ? "gpu0 not visible" : "no CUDA device visible to " + b.name())
                                 : b.name() + " cannot load its engine"));
+                    } else if (!d.isGpu() && p == Precision.FP16) {
+                        // libtorch and ONNX Runtime run half precision on the CPU, but slower than FP32 and with
+                        // CPU half kernels that differ from the GPU's: not a row that says anything about FP16
+                        out.add(skipped(c, "FP16 is measured on GPUs; on the CPU it is slower than FP32 and "
+                                + "Precision.AUTO never picks it"));
                     } else if (!spec.supports(b.format(), p)) {
                         out.add(skipped(c, "model '" + spec.name() + "' has no " + b.format().key() + " " + p.key() + " file"));
                     } else if (probe) {

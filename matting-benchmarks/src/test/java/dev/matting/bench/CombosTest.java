@@ -28,7 +28,7 @@ class CombosTest {
              "output": {}}
             """), Path.of("."), "test");
 
-    /** A backend that runs on the given devices and, on the CPU, cannot do FP16 (as some engines cannot). */
+    /** A backend that runs on the given devices but has no FP16 kernels (as some engine builds lack them). */
     record FakeBackend(String name, ModelFormat format, List<Device> devices) implements MattingBackend {
         @Override
         public int priority(Device device) {
@@ -40,8 +40,8 @@ class CombosTest {
             return new BatchBackend() {
                 @Override
                 public List<float[]> run(List<ModelInput> batch) {
-                    if (!o.device().isGpu() && o.precision() == Precision.FP16) {
-                        throw new InferenceException("slow_conv2d_cpu not implemented for 'Half'");
+                    if (o.precision() == Precision.FP16) {
+                        throw new InferenceException("conv2d not implemented for 'Half'");
                     }
                     return batch.stream().map(in -> new float[in.height() * in.width()]).toList();
                 }
@@ -70,24 +70,28 @@ class CombosTest {
 
     @Test
     void everyCombinationIsListedAndTheUnrunnableOnesSayWhy() {
-        List<MattingBackend> installed = List.of(new FakeBackend("pytorch", ModelFormat.TORCHSCRIPT, List.of(Device.cpu())),
+        List<MattingBackend> installed = List.of(
+                new FakeBackend("pytorch", ModelFormat.TORCHSCRIPT, List.of(Device.cpu(), Device.gpu(0))),
                 new FakeBackend("onnxruntime", ModelFormat.ONNX, List.of(Device.cpu(), Device.gpu(0))));
         Map<String, Combos.Candidate> byName = Combos.discover(SPEC, true, installed).stream()
                 .collect(Collectors.toMap(c -> c.combo().toString(), Function.identity()));
         assertEquals(8, byName.size());
         assertTrue(byName.get("pytorch/cpu/fp32").runnable());
         assertEquals("Fake 1.0", byName.get("pytorch/cpu/fp32").engine());
-        assertTrue(byName.get("pytorch/cpu/fp16").skipReason().orElseThrow().contains("Half"), "probe failure is the reason");
-        assertTrue(byName.get("pytorch/gpu/fp32").skipReason().orElseThrow().contains("no CUDA device"));
-        assertTrue(byName.get("onnxruntime/gpu/fp32").runnable());
+        assertTrue(byName.get("pytorch/gpu/fp32").runnable());
+        assertTrue(byName.get("pytorch/gpu/fp16").skipReason().orElseThrow().contains("Half"), "probe failure is the reason");
+        assertTrue(byName.get("pytorch/cpu/fp16").skipReason().orElseThrow().contains("measured on GPUs"));
         assertTrue(byName.get("onnxruntime/gpu/fp16").skipReason().orElseThrow().contains("no onnx fp16 file"));
+        List<MattingBackend> cpuOnly = List.of(new FakeBackend("onnxruntime", ModelFormat.ONNX, List.of(Device.cpu())));
+        assertTrue(Combos.discover(SPEC, true, cpuOnly).stream().filter(c -> c.combo().device().isGpu())
+                .allMatch(c -> c.skipReason().orElseThrow().contains("no CUDA device")));
     }
 
     @Test
     void withoutProbingOnlyDevicesAndFilesDecide() {
         List<MattingBackend> installed = List.of(new FakeBackend("pytorch", ModelFormat.TORCHSCRIPT, List.of(Device.cpu())));
         List<Combos.Candidate> all = Combos.discover(SPEC, false, installed);
-        assertEquals(2, all.stream().filter(Combos.Candidate::runnable).count());
+        assertEquals(1, all.stream().filter(Combos.Candidate::runnable).count(), "CPU FP32 only: " + all);
     }
 
     @Test
