@@ -20,11 +20,15 @@ public interface GpuMonitor extends AutoCloseable {
         return snapshot().stream().filter(s -> s.index() == index).findFirst();
     }
 
-    /** Whether real readings can be taken. */
-    boolean available();
+    /** Whether real readings can be taken; only the monitor for a machine without NVML says no. */
+    default boolean available() {
+        return true;
+    }
 
     /** Why readings cannot be taken; empty when {@link #available()}. */
-    String unavailableReason();
+    default String unavailableReason() {
+        return "";
+    }
 
     /**
      * Free device memory of GPU {@code gpuIndex} in bytes: the one-method memory source a scheduler sizes batches

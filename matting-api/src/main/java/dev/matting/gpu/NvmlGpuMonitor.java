@@ -137,16 +137,6 @@ final class NvmlGpuMonitor implements GpuMonitor {
     }
 
     @Override
-    public boolean available() {
-        return true;
-    }
-
-    @Override
-    public String unavailableReason() {
-        return "";
-    }
-
-    @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;

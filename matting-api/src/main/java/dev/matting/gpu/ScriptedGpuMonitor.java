@@ -54,16 +54,6 @@ public final class ScriptedGpuMonitor implements GpuMonitor {
     }
 
     @Override
-    public boolean available() {
-        return true;
-    }
-
-    @Override
-    public String unavailableReason() {
-        return "";
-    }
-
-    @Override
     public synchronized void close() {
         closed = true;
     }

@@ -128,16 +128,6 @@ class GpuSamplerTest {
             }
 
             @Override
-            public boolean available() {
-                return true;
-            }
-
-            @Override
-            public String unavailableReason() {
-                return "";
-            }
-
-            @Override
             public void close() {
             }
         };
