@@ -28,6 +28,13 @@ final class MemoryPlanner {
     private final Map<ModelInput.Shape, Long> bytesPerImage = new ConcurrentHashMap<>();
     private final Map<ModelInput.Shape, Integer> oomCaps = new ConcurrentHashMap<>();
     private final Map<ModelInput.Shape, Integer> plannedCaps = new ConcurrentHashMap<>();
+    private final Map<ModelInput.Shape, Integer> cleanRunsAtCap = new ConcurrentHashMap<>();
+
+    /**
+     * Clean batches at a lowered cap before it rises by one image: halve on OOM, creep back up (as TCP does), so a
+     * device that frees memory later (another process ended) is used again, at the price of a rare retried batch.
+     */
+    static final int REGROW_AFTER = 32;
     /**
      * Bytes the engine's caching allocator holds for this lane's earlier batches: the driver counts them as used, but
      * the next batch reuses them, so they are added back to the free memory. Zero after every release.
@@ -156,17 +163,27 @@ final class MemoryPlanner {
         return Math.max(0, available);
     }
 
-    /** A batch of {@code n} ran: the cache now holds at least its footprint. */
+    /** A batch of {@code n} ran: the cache now holds at least its footprint, and a lowered cap may creep back up. */
     void onSuccess(ModelInput.Shape shape, int n) {
         long bpi = bytesPerImage.getOrDefault(shape, MemorySource.UNKNOWN);
         if (bpi > 0) {
             cachedBytes = Math.max(cachedBytes, n * bpi);
+        }
+        Integer lowered = oomCaps.get(shape);
+        if (lowered != null && n >= lowered && cleanRunsAtCap.merge(shape, 1, Integer::sum) >= REGROW_AFTER) {
+            cleanRunsAtCap.remove(shape);
+            if (lowered + 1 >= maxBatchSize) {
+                oomCaps.remove(shape);
+            } else {
+                oomCaps.put(shape, lowered + 1);
+            }
         }
     }
 
     /** A batch of {@code n} ran out of memory: give the cache back and, for a real batch, halve this shape's cap. */
     void onOutOfMemory(ModelInput.Shape shape, int n) {
         release();
+        cleanRunsAtCap.remove(shape);
         if (n > 1) {
             lowerCap(shape, (n + 1) / 2);
         }
