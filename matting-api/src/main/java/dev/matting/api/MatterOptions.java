@@ -91,7 +91,10 @@ public final class MatterOptions {
         return maxBatchDelay;
     }
 
-    /** Requests that may wait in the queue before {@link #overflow()} applies. */
+    /**
+     * Requests that may wait in the queue before {@link #overflow()} applies (default 256: each holds its preprocessed
+     * input, 3 MB at 1024², so the queue stays under a gigabyte of heap).
+     */
     public int queueCapacity() {
         return queueCapacity;
     }
@@ -187,7 +190,7 @@ public final class MatterOptions {
         private String backend;
         private List<Device> devices = new ArrayList<>();
         private Duration maxBatchDelay = Duration.ofMillis(5);
-        private int queueCapacity = 1024;
+        private int queueCapacity = 256;
         private Overflow overflow = Overflow.BLOCK;
         private VramBudget vramBudget = VramBudget.defaults();
         private MemorySource memorySource;
