@@ -33,6 +33,7 @@ Usage: python3 tools/rembg_reference.py [--onnx models/u2netp/u2netp.onnx] [--ph
 """
 import argparse
 import hashlib
+import io
 import os
 import platform
 import sys
@@ -51,11 +52,15 @@ def list_photos(folder):
     return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(EXTENSIONS))
 
 
+def file_sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def load_image(path):
-    """bg.py l.264 + l.281: open, then EXIF orientation applied (ImageOps.exif_transpose)."""
+    """bg.py l.264 + l.281: open the bytes, then apply the EXIF orientation (ImageOps.exif_transpose)."""
     with open(path, "rb") as f:
         data = f.read()
-    import io
     img = Image.open(io.BytesIO(data))
     return ImageOps.exif_transpose(img)
 
@@ -116,13 +121,12 @@ def main():
         mask = to_mask(out[0], img.size)
         dst = os.path.join(args.out, stem + ".png")
         Image.fromarray(mask).save(dst)
-        src_sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
-        dst_sha = hashlib.sha256(open(dst, "rb").read()).hexdigest()
+        src_sha, dst_sha = file_sha256(path), file_sha256(dst)
         rows.append((os.path.basename(path), img.mode, f"{img.size[0]}x{img.size[1]}", src_sha,
                      stem + ".png", int(mask.min()), int(mask.max()), float(mask.mean()), dst_sha))
         print(f"{path} ({img.mode} {img.size[0]}x{img.size[1]}) -> {dst}: alpha min {mask.min()} max {mask.max()} "
               f"mean {mask.mean():.2f}", flush=True)
-    onnx_sha = hashlib.sha256(open(args.onnx, "rb").read()).hexdigest()
+    onnx_sha = file_sha256(args.onnx)
     import PIL
     versions = (f"Python {platform.python_version()}, onnxruntime {ort.__version__} (CPUExecutionProvider), "
                 f"Pillow {PIL.__version__}, numpy {np.__version__}")
