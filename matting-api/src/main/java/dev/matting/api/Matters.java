@@ -1,12 +1,14 @@
 package dev.matting.api;
 
+import dev.matting.common.BackendUnavailableException;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.gpu.GpuMonitor;
-import dev.matting.internal.BackendSelector;
-import dev.matting.internal.PipelineMatter;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
 import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.ModelException;
-import dev.matting.api.Precision;
+import dev.matting.common.ModelException;
+import dev.matting.common.Precision;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

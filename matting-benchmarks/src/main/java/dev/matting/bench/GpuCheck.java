@@ -1,16 +1,16 @@
 package dev.matting.bench;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
-import dev.matting.djl.DeviceBallast;
+import dev.matting.bench.table.DeviceBallast;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.gpu.GpuMonitor;
 import dev.matting.gpu.GpuSnapshot;
-import dev.matting.internal.BackendSelector;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
 import dev.matting.scheduler.SchedulerStats;
 import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;

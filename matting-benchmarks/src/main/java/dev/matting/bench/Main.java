@@ -1,6 +1,5 @@
 package dev.matting.bench;
 
-import dev.matting.api.MattingException;
 import dev.matting.bench.jmh.JmhSuite;
 import dev.matting.bench.report.Environment;
 import dev.matting.bench.report.ReportGenerator;
@@ -9,6 +8,7 @@ import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.bench.table.RowResult;
 import dev.matting.bench.table.TableRunner;
 import dev.matting.bench.telemetry.Telemetry;
+import dev.matting.common.MattingException;
 import dev.matting.model.ModelSpec;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.matting.bench;
 
-import dev.matting.api.ModelException;
+import dev.matting.common.ModelException;
 import dev.matting.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.Device;
-import dev.matting.api.DeviceOutOfMemoryException;
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
 import dev.matting.api.MatterOptions;
 import dev.matting.api.Matters;
@@ -12,6 +9,9 @@ import dev.matting.bench.Resolution;
 import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.bench.telemetry.Telemetry;
 import dev.matting.bench.telemetry.TelemetrySummary;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.ImageSource;
 import dev.matting.model.ModelSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;

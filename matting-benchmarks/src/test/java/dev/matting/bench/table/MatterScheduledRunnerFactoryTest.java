@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.matting.api.Device;
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
 import dev.matting.api.Matters;
 import dev.matting.bench.samples.SampleGenerator;
-import dev.matting.internal.BackendSelector;
+import dev.matting.common.Device;
+import dev.matting.common.ImageSource;
 import dev.matting.model.InputPolicy;
 import dev.matting.model.ModelSpec;
+import dev.matting.spi.BackendSelector;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
