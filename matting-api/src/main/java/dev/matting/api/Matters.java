@@ -10,6 +10,7 @@ import dev.matting.scheduler.MemorySource;
 import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
+import dev.matting.spi.ModelInput;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,7 +79,7 @@ public final class Matters {
             owned.add(0, scheduler); // closed first: drain before the backends go
             if (options.warmUp() && choice.device().isGpu()) {
                 // Measures what one image of the model's typical shape costs before the first caller arrives.
-                scheduler.calibrate(spec.blankInput()).join();
+                scheduler.calibrate(ModelInput.blank(spec)).join();
             }
             return new PipelineMatter(choice.backend().name(), spec, lanes.get(0), scheduler, options, owned);
         } catch (RuntimeException | Error e) {

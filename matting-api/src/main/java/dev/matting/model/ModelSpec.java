@@ -241,29 +241,6 @@ public final class ModelSpec {
         return output;
     }
 
-    /**
-     * A blank input of the largest shape the policy gives (a square source): what warm-up and memory calibration
-     * run, since most traffic has that shape or a smaller one.
-     */
-    public dev.matting.spi.ModelInput blankInput() {
-        int side;
-        if (policy instanceof InputPolicy.FixedSquare f) {
-            side = f.size();
-        } else {
-            InputPolicy.LongestSide l = (InputPolicy.LongestSide) policy;
-            side = (l.size() + l.multiple() - 1) / l.multiple() * l.multiple();
-        }
-        int n = 3 * side * side;
-        return inputType == InputType.UINT8 ? dev.matting.spi.ModelInput.ofPixels(side, side, new byte[n])
-                : dev.matting.spi.ModelInput.ofValues(side, side, new float[n]);
-    }
-
-    /** A copy that sizes inputs with another policy (benchmarks run the same model at 512, 1024, 1920x1080). */
-    public ModelSpec withPolicy(InputPolicy newPolicy) {
-        return new ModelSpec(name, description, directory, files, inputName, inputType,
-                Objects.requireNonNull(newPolicy, "policy"), normalization, output);
-    }
-
     @Override
     public String toString() {
         return name + " (" + directory + ")";

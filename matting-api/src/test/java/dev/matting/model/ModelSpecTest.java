@@ -78,18 +78,6 @@ class ModelSpecTest {
     }
 
     @Test
-    void blankInputsHaveTheLargestShapeOfThePolicyAndTheInputType() {
-        ModelSpec floats = parse(VALID);
-        assertEquals(new dev.matting.spi.ModelInput.Shape(512, 512), floats.blankInput().shape());
-        assertFalse(floats.blankInput().isPixels());
-        ModelSpec tiny = ModelSpec.load(Path.of("../models/unet-tiny"));
-        assertEquals(new dev.matting.spi.ModelInput.Shape(384, 384), tiny.blankInput().shape());
-        assertTrue(tiny.blankInput().isPixels());
-        assertEquals(new dev.matting.spi.ModelInput.Shape(416, 416),
-                tiny.withPolicy(new InputPolicy.LongestSide(400, 32)).blankInput().shape());
-    }
-
-    @Test
     void outputActivationsMapToUnitRange() {
         float[] v = {-3f, 0f, 3f};
         new OutputAdapter(0, 0, OutputAdapter.Activation.MINMAX).apply(v);

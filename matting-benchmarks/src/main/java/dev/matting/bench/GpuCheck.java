@@ -229,7 +229,7 @@ public final class GpuCheck {
 
     /** Distinct inputs of the model's largest shape, each with its own pseudo-random pixels. */
     static List<ModelInput> distinctInputs(ModelSpec spec, int count) {
-        ModelInput shape = spec.blankInput();
+        ModelInput shape = ModelInput.blank(spec);
         return InputFactory.inputs(spec, new Resolution(shape.width(), shape.height()), count);
     }
 

@@ -19,6 +19,7 @@ import dev.matting.model.ModelSpec;
 import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
+import dev.matting.spi.ModelInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ public abstract class DjlMattingBackend implements MattingBackend {
     /** One forward pass on a policy-sized dummy so the first real caller pays neither lazy init nor autotuning. */
     private static void warmUp(DjlBatchBackend backend, ModelSpec spec, Path file) {
         try {
-            backend.run(List.of(spec.blankInput()));
+            backend.run(List.of(ModelInput.blank(spec)));
         } catch (MattingException e) {
             backend.close();
             if (e instanceof DeviceOutOfMemoryException) {

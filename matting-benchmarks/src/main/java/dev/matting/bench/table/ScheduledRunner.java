@@ -16,10 +16,12 @@ import java.util.concurrent.CompletableFuture;
  * concurrently through {@link Matter#submit}. Micro-batches come from measured memory; out-of-memory errors are split
  * and retried inside the scheduler and show up as {@link ThroughputRunner#oomRetries()}, not as failed images.
  */
-public final class MatterScheduledRunnerFactory implements ScheduledRunnerFactory {
+public final class ScheduledRunner {
+    private ScheduledRunner() {
+    }
 
-    @Override
-    public ThroughputRunner open(MatterOptions options, long vramBudgetBytes) {
+    /** Opens one {@link Matter} over {@code options}' backend and device, planning micro-batches within the budget. */
+    public static ThroughputRunner open(MatterOptions options, long vramBudgetBytes) {
         return new Runner(Matters.create(options.toBuilder().memoryCapBytes(vramBudgetBytes).build()), vramBudgetBytes,
                 options.maxBatchSize());
     }

@@ -17,14 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The scheduler row's runner, found the way the table finds it, on the CPU with the embedded model at 64 px. */
-class MatterScheduledRunnerFactoryTest {
+/** The scheduler row's runner on the CPU with the embedded model at 64 px. */
+class ScheduledRunnerTest {
 
     @Test
-    void theTableFindsItAndConcurrentClientsAllGetTheirMattesInOrder() {
+    void concurrentClientsAllGetTheirMattesInOrder() {
         assumeFalse(BackendSelector.installed().isEmpty(), "no MattingBackend on the class path");
-        ScheduledRunnerFactory factory = TableRunner.installedScheduler().orElseThrow();
-        assertInstanceOf(MatterScheduledRunnerFactory.class, factory);
         List<List<ImageSource>> clients = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
             List<ImageSource> mine = new ArrayList<>();
@@ -34,9 +32,9 @@ class MatterScheduledRunnerFactoryTest {
             }
             clients.add(mine);
         }
-        var options = Matters.builder().model(ModelSpec.bundled().withPolicy(new InputPolicy.LongestSide(64, 32)))
+        var options = Matters.builder().model(dev.matting.bench.ModelRef.atPolicy(ModelSpec.bundled(), new InputPolicy.LongestSide(64, 32)))
                 .device(Device.cpu()).maxBatchSize(4).cpuThreads(1).intraOpThreads(1).build();
-        try (ThroughputRunner runner = factory.open(options, 24L << 30)) {
+        try (ThroughputRunner runner = ScheduledRunner.open(options, 24L << 30)) {
             List<MatteResult> results = runner.run(clients);
             assertEquals(9, results.size());
             for (int i = 0; i < 9; i++) {
