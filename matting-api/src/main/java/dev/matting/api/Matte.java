@@ -1,8 +1,9 @@
 package dev.matting.api;
 
+import dev.matting.common.MattingException;
+import dev.matting.common.RgbImage;
 import dev.matting.image.PngEncoder;
 import dev.matting.io.AtomicFiles;
-import dev.matting.image.RgbImage;
 import dev.matting.postprocess.Background;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

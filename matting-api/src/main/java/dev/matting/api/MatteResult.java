@@ -1,5 +1,7 @@
 package dev.matting.api;
 
+import dev.matting.common.ImageSource;
+import dev.matting.common.MattingException;
 import java.util.Optional;
 
 /** The outcome for one input of a batch: its matte, or the error that stopped that input alone. */

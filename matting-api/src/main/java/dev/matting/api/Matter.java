@@ -1,5 +1,7 @@
 package dev.matting.api;
 
+import dev.matting.common.ImageSource;
+import dev.matting.common.MattingException;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.matting.api;
 
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.model.ModelSpec;
 import dev.matting.postprocess.PostProcess;
 import dev.matting.postprocess.Preset;

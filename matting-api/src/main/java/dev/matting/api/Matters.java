@@ -1,13 +1,16 @@
 package dev.matting.api;
 
+import dev.matting.common.BackendUnavailableException;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.gpu.GpuMonitor;
-import dev.matting.internal.BackendSelector;
-import dev.matting.internal.PipelineMatter;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
 import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
+import dev.matting.spi.ModelInput;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,7 +79,7 @@ public final class Matters {
             owned.add(0, scheduler); // closed first: drain before the backends go
             if (options.warmUp() && choice.device().isGpu()) {
                 // Measures what one image of the model's typical shape costs before the first caller arrives.
-                scheduler.calibrate(spec.blankInput()).join();
+                scheduler.calibrate(ModelInput.blank(spec)).join();
             }
             return new PipelineMatter(choice.backend().name(), spec, lanes.get(0), scheduler, options, owned);
         } catch (RuntimeException | Error e) {

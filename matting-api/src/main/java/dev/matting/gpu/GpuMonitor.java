@@ -1,5 +1,6 @@
 package dev.matting.gpu;
 
+import dev.matting.common.GpuTelemetryException;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,11 +75,4 @@ public interface GpuMonitor extends AutoCloseable {
         return new UnavailableGpuMonitor(reason);
     }
 
-    /**
-     * A fake monitor that plays a script: call {@code n} of {@link #snapshot()} returns {@code frames.get(n)}, and the
-     * last frame repeats once the script is exhausted. For tests of code that consumes telemetry.
-     */
-    static ScriptedGpuMonitor scripted(List<List<GpuSnapshot>> frames) {
-        return new ScriptedGpuMonitor(frames);
-    }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.matting.common.GpuTelemetryException;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;

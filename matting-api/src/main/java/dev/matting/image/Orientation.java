@@ -1,5 +1,7 @@
 package dev.matting.image;
 
+import dev.matting.common.RgbImage;
+
 /** Applies an EXIF orientation (1-8) so that the image reads upright, as viewers show it. */
 final class Orientation {
     private Orientation() {

@@ -1,5 +1,6 @@
 package dev.matting.image;
 
+import dev.matting.common.RgbImage;
 import dev.matting.model.InputType;
 import dev.matting.model.ModelSpec;
 import dev.matting.model.Normalization;

@@ -1,6 +1,6 @@
 package dev.matting.model;
 
-import dev.matting.api.ModelException;
+import dev.matting.common.ModelException;
 import dev.matting.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,8 +51,8 @@ final class BundledModel {
         files.put("model.json", json);
         try {
             for (ModelFormat f : ModelFormat.values()) {
-                for (dev.matting.api.Precision p : new dev.matting.api.Precision[] {dev.matting.api.Precision.FP32,
-                        dev.matting.api.Precision.FP16}) {
+                for (dev.matting.common.Precision p : new dev.matting.common.Precision[] {dev.matting.common.Precision.FP32,
+                        dev.matting.common.Precision.FP16}) {
                     java.util.Optional<Path> file = listed.file(f, p);
                     if (file.isEmpty()) {
                         continue;

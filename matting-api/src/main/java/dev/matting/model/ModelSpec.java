@@ -5,8 +5,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.matting.api.ModelException;
-import dev.matting.api.Precision;
+import dev.matting.common.ModelException;
+import dev.matting.common.Precision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -239,29 +239,6 @@ public final class ModelSpec {
 
     public OutputAdapter output() {
         return output;
-    }
-
-    /**
-     * A blank input of the largest shape the policy gives (a square source): what warm-up and memory calibration
-     * run, since most traffic has that shape or a smaller one.
-     */
-    public dev.matting.spi.ModelInput blankInput() {
-        int side;
-        if (policy instanceof InputPolicy.FixedSquare f) {
-            side = f.size();
-        } else {
-            InputPolicy.LongestSide l = (InputPolicy.LongestSide) policy;
-            side = (l.size() + l.multiple() - 1) / l.multiple() * l.multiple();
-        }
-        int n = 3 * side * side;
-        return inputType == InputType.UINT8 ? dev.matting.spi.ModelInput.ofPixels(side, side, new byte[n])
-                : dev.matting.spi.ModelInput.ofValues(side, side, new float[n]);
-    }
-
-    /** A copy that sizes inputs with another policy (benchmarks run the same model at 512, 1024, 1920x1080). */
-    public ModelSpec withPolicy(InputPolicy newPolicy) {
-        return new ModelSpec(name, description, directory, files, inputName, inputType,
-                Objects.requireNonNull(newPolicy, "policy"), normalization, output);
     }
 
     @Override

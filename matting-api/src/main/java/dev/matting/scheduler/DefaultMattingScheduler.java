@@ -1,6 +1,9 @@
 package dev.matting.scheduler;
 
-import dev.matting.api.DeviceOutOfMemoryException;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.SchedulerRejectedException;
+import dev.matting.common.SchedulerShutdownException;
+import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
 import java.time.Duration;

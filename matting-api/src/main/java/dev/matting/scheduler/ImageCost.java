@@ -1,6 +1,6 @@
 package dev.matting.scheduler;
 
-import dev.matting.api.Precision;
+import dev.matting.common.Precision;
 import dev.matting.spi.ModelInput;
 
 /**

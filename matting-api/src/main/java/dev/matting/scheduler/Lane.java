@@ -1,7 +1,8 @@
 package dev.matting.scheduler;
 
-import dev.matting.api.DeviceOutOfMemoryException;
-import dev.matting.api.InferenceException;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.InferenceException;
+import dev.matting.common.SchedulerShutdownException;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package dev.matting.scheduler;
 
+import dev.matting.common.SchedulerRejectedException;
+import dev.matting.common.SchedulerShutdownException;
+import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.matting.scheduler;
 
-import dev.matting.api.Device;
-import dev.matting.api.DeviceOutOfMemoryException;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.matting.scheduler;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
 
 /**
  * Reads how much memory a device has free right now, as the driver reports it (NVML, {@code cudaMemGetInfo}): memory

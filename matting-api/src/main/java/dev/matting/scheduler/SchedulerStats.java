@@ -1,6 +1,8 @@
 package dev.matting.scheduler;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
+import dev.matting.common.SchedulerRejectedException;
+import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.spi.ModelInput;
 import java.time.Duration;
 import java.util.Collections;

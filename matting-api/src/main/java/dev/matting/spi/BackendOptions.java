@@ -1,7 +1,7 @@
 package dev.matting.spi;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import java.util.Objects;
 
 /** What a backend needs to open a model: device, concrete precision, CPU threads, cuDNN autotuning, warm-up shapes. */

@@ -1,7 +1,7 @@
 package dev.matting.spi;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import java.util.List;
 
 /**
@@ -14,8 +14,8 @@ public interface BatchBackend extends AutoCloseable {
      * Runs one forward pass over inputs that all share one shape and returns, in the same order, each image's raw
      * alpha plane (height x width floats, output index and channel already selected, activation not yet applied).
      *
-     * @throws dev.matting.api.DeviceOutOfMemoryException when the device cannot hold the batch (the caller may split it)
-     * @throws dev.matting.api.InferenceException for any other engine failure
+     * @throws dev.matting.common.DeviceOutOfMemoryException when the device cannot hold the batch (the caller may split it)
+     * @throws dev.matting.common.InferenceException for any other engine failure
      */
     List<float[]> run(List<ModelInput> batch);
 

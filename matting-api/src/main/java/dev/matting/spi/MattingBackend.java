@@ -1,6 +1,6 @@
 package dev.matting.spi;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
 import dev.matting.model.ModelFormat;
 import dev.matting.model.ModelSpec;
 import java.util.List;

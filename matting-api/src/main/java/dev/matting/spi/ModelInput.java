@@ -1,5 +1,9 @@
 package dev.matting.spi;
 
+import dev.matting.model.InputPolicy;
+import dev.matting.model.InputType;
+import dev.matting.model.ModelSpec;
+
 /**
  * One image, resized and padded for the model, in planar CHW order (3 x height x width): raw RGB pixels for a
  * uint8 model, normalised floats for a float32 one. Exactly one of {@code pixels} and {@code values} is set.
@@ -18,6 +22,23 @@ public record ModelInput(int height, int width, byte[] pixels, float[] values) {
         if (got != n) {
             throw new IllegalArgumentException("model input " + width + "x" + height + " needs " + n + " elements, got " + got);
         }
+    }
+
+    /**
+     * A blank input of the largest shape {@code spec}'s policy gives (a square source): what warm-up and memory calibration
+     * run, since most traffic has that shape or a smaller one.
+     */
+    public static ModelInput blank(ModelSpec spec) {
+        int side;
+        if (spec.policy() instanceof InputPolicy.FixedSquare f) {
+            side = f.size();
+        } else {
+            InputPolicy.LongestSide l = (InputPolicy.LongestSide) spec.policy();
+            side = (l.size() + l.multiple() - 1) / l.multiple() * l.multiple();
+        }
+        int n = 3 * side * side;
+        return spec.inputType() == InputType.UINT8 ? ModelInput.ofPixels(side, side, new byte[n])
+                : ModelInput.ofValues(side, side, new float[n]);
     }
 
     public static ModelInput ofPixels(int height, int width, byte[] chw) {

@@ -3,7 +3,7 @@ package dev.matting.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.matting.image.RgbImage;
+import dev.matting.common.RgbImage;
 import dev.matting.postprocess.Background;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matting.common.GpuTelemetryException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

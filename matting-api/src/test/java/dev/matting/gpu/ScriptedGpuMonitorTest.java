@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matting.common.GpuTelemetryException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class ScriptedGpuMonitorTest {
     @Test
     void servesFramesInOrderThenRepeatsTheLast() {
         List<List<GpuSnapshot>> frames = List.of(List.of(gpu(0, 900)), List.of(gpu(0, 400)), List.of(gpu(0, 100)));
-        ScriptedGpuMonitor monitor = GpuMonitor.scripted(frames);
+        ScriptedGpuMonitor monitor = new ScriptedGpuMonitor(frames);
         assertEquals(frames.get(0), monitor.snapshot());
         assertEquals(frames.get(1), monitor.snapshot());
         assertEquals(frames.get(2), monitor.snapshot());
@@ -25,7 +26,7 @@ class ScriptedGpuMonitorTest {
 
     @Test
     void freeBytesReadsTheNextFrameAsAMemorySource() {
-        ScriptedGpuMonitor monitor = GpuMonitor.scripted(List.of(
+        ScriptedGpuMonitor monitor = new ScriptedGpuMonitor(List.of(
                 List.of(gpu(0, 900), gpu(1, 800)), List.of(gpu(0, 300), gpu(1, 200))));
         java.util.function.IntToLongFunction memorySource = monitor::freeBytes;
         assertEquals(800, memorySource.applyAsLong(1));
@@ -36,15 +37,15 @@ class ScriptedGpuMonitorTest {
 
     @Test
     void rejectsAnEmptyScriptAndAFrameWithOneGpuTwice() {
-        assertThrows(IllegalArgumentException.class, () -> GpuMonitor.scripted(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new ScriptedGpuMonitor(List.of()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GpuMonitor.scripted(List.of(List.of(gpu(0, 1)), List.of(gpu(2, 1), gpu(2, 5)))));
+                () -> new ScriptedGpuMonitor(List.of(List.of(gpu(0, 1)), List.of(gpu(2, 1), gpu(2, 5)))));
         assertTrue(e.getMessage().contains("frame 1") && e.getMessage().contains("GPU 2"), e.getMessage());
     }
 
     @Test
     void closedScriptThrows() {
-        ScriptedGpuMonitor monitor = GpuMonitor.scripted(List.of(List.of(gpu(0, 1))));
+        ScriptedGpuMonitor monitor = new ScriptedGpuMonitor(List.of(List.of(gpu(0, 1))));
         monitor.close();
         assertThrows(GpuTelemetryException.class, monitor::snapshot);
     }

@@ -22,7 +22,7 @@ class SystemStatusTest {
         GpuSnapshot g0 = GpuSnapshot.builder(0).name("NVIDIA H100 80GB HBM3").gpuUtilization(37)
                 .memoryUsed(used0, total0).build();
         GpuSnapshot g1 = GpuSnapshot.builder(1).name("bare").build();
-        GpuMonitor monitor = GpuMonitor.scripted(List.of(List.of(g0, g1)));
+        GpuMonitor monitor = new ScriptedGpuMonitor(List.of(List.of(g0, g1)));
 
         JsonObject json = JsonParser.parseString(monitor.systemStatus().toJson()).getAsJsonObject();
 
@@ -62,7 +62,7 @@ class SystemStatusTest {
 
     @Test
     void aMonitorThatFailsToReadGivesAnUnavailableStatus() {
-        ScriptedGpuMonitor monitor = GpuMonitor.scripted(List.of(List.of()));
+        ScriptedGpuMonitor monitor = new ScriptedGpuMonitor(List.of(List.of()));
         monitor.close();
         SystemStatus status = SystemStatus.of(monitor);
         assertFalse(status.available());

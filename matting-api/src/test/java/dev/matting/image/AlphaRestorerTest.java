@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matting.common.RgbImage;
 import dev.matting.model.InputPolicy;
 import java.util.Arrays;
 import net.jqwik.api.Assume;

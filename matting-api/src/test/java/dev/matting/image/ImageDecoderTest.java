@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.twelvemonkeys.imageio.color.ColorSpaces;
-import dev.matting.api.ImageDecodeException;
-import dev.matting.api.ImageSource;
+import dev.matting.common.ImageDecodeException;
+import dev.matting.common.ImageSource;
+import dev.matting.common.RgbImage;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Transparency;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matting.common.RgbImage;
 import dev.matting.model.InputPolicy;
 import dev.matting.model.ModelSpec;
 import dev.matting.spi.ModelInput;

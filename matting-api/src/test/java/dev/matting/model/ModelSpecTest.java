@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.ModelException;
-import dev.matting.api.Precision;
+import dev.matting.common.ModelException;
+import dev.matting.common.Precision;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,18 +75,6 @@ class ModelSpecTest {
         assertTrue(e.getMessage().contains("no onnx fp16 file"), e.getMessage());
         e = assertThrows(ModelException.class, () -> ModelSpec.load(dir.resolve("nowhere")));
         assertTrue(e.getMessage().contains("no model descriptor"), e.getMessage());
-    }
-
-    @Test
-    void blankInputsHaveTheLargestShapeOfThePolicyAndTheInputType() {
-        ModelSpec floats = parse(VALID);
-        assertEquals(new dev.matting.spi.ModelInput.Shape(512, 512), floats.blankInput().shape());
-        assertFalse(floats.blankInput().isPixels());
-        ModelSpec tiny = ModelSpec.load(Path.of("../models/unet-tiny"));
-        assertEquals(new dev.matting.spi.ModelInput.Shape(384, 384), tiny.blankInput().shape());
-        assertTrue(tiny.blankInput().isPixels());
-        assertEquals(new dev.matting.spi.ModelInput.Shape(416, 416),
-                tiny.withPolicy(new InputPolicy.LongestSide(400, 32)).blankInput().shape());
     }
 
     @Test

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
+import dev.matting.common.SchedulerRejectedException;
 import dev.matting.testing.FakeBatchBackend;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

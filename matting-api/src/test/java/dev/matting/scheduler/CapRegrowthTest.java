@@ -2,7 +2,7 @@ package dev.matting.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
 import dev.matting.spi.ModelInput;
 import dev.matting.testing.FakeBatchBackend;
 import org.junit.jupiter.api.Test;

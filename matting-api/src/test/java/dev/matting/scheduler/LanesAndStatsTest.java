@@ -5,7 +5,7 @@ import static dev.matting.scheduler.SchedulerTestSupport.tags;
 import static dev.matting.scheduler.SchedulerTestSupport.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;

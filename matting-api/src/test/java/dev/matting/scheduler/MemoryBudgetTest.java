@@ -5,8 +5,8 @@ import static dev.matting.scheduler.SchedulerTestSupport.sizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.spi.ModelInput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeMemorySource;

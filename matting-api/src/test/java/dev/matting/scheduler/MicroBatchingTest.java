@@ -6,7 +6,7 @@ import static dev.matting.scheduler.SchedulerTestSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
 import dev.matting.spi.ModelInput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;

@@ -6,10 +6,10 @@ import static dev.matting.scheduler.SchedulerTestSupport.sizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
-import dev.matting.api.DeviceOutOfMemoryException;
-import dev.matting.api.InferenceException;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.InferenceException;
+import dev.matting.common.Precision;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
 import dev.matting.testing.FakeBatchBackend;

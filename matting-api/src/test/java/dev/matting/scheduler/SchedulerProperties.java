@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.matting.api.Device;
-import dev.matting.api.DeviceOutOfMemoryException;
-import dev.matting.api.InferenceException;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.InferenceException;
 import dev.matting.spi.ModelInput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeMemorySource;
@@ -35,9 +35,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import net.jqwik.api.constraints.IntRange;
 
 /**
  * Scheduler invariants over random arrival patterns, shapes, device memories, hidden OOM thresholds, poisoned inputs

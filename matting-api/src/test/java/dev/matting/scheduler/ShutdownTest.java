@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
+import dev.matting.common.SchedulerRejectedException;
+import dev.matting.common.SchedulerShutdownException;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;

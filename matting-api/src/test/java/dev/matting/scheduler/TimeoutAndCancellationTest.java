@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
+import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;

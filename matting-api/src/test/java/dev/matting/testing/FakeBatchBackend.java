@@ -1,9 +1,9 @@
 package dev.matting.testing;
 
-import dev.matting.api.Device;
-import dev.matting.api.DeviceOutOfMemoryException;
-import dev.matting.api.InferenceException;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.InferenceException;
+import dev.matting.common.Precision;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
 import java.time.Duration;

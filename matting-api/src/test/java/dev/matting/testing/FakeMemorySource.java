@@ -1,6 +1,6 @@
 package dev.matting.testing;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
 import dev.matting.scheduler.MemorySource;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.matting.bench;
 
-import dev.matting.api.MattingException;
+import dev.matting.common.MattingException;
 
 /** A benchmark combination (backend, device, precision, model) cannot run on this machine; the run skips it. */
 public final class CombinationUnavailableException extends MattingException {

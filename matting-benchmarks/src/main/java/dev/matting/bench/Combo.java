@@ -1,7 +1,7 @@
 package dev.matting.bench;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import java.util.Locale;
 
 /** One backend / device / precision the benchmarks run, named the way JMH parameters spell it. */

@@ -1,10 +1,10 @@
 package dev.matting.bench;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
-import dev.matting.internal.BackendSelector;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.model.ModelSpec;
 import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
@@ -90,7 +90,7 @@ public final class Combos {
     /** The installed backend of that name. */
     public static MattingBackend backend(String name) {
         return BackendSelector.installed().stream().filter(b -> b.name().equals(name)).findFirst()
-                .orElseThrow(() -> new dev.matting.api.BackendUnavailableException("backend '" + name
+                .orElseThrow(() -> new dev.matting.common.BackendUnavailableException("backend '" + name
                         + "' is not installed; installed: " + BackendSelector.installed().stream().map(MattingBackend::name).toList()));
     }
 }

@@ -1,16 +1,16 @@
 package dev.matting.bench;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
-import dev.matting.djl.DeviceBallast;
+import dev.matting.bench.table.DeviceBallast;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.gpu.GpuMonitor;
 import dev.matting.gpu.GpuSnapshot;
-import dev.matting.internal.BackendSelector;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
 import dev.matting.scheduler.SchedulerStats;
 import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
@@ -229,7 +229,7 @@ public final class GpuCheck {
 
     /** Distinct inputs of the model's largest shape, each with its own pseudo-random pixels. */
     static List<ModelInput> distinctInputs(ModelSpec spec, int count) {
-        ModelInput shape = spec.blankInput();
+        ModelInput shape = ModelInput.blank(spec);
         return InputFactory.inputs(spec, new Resolution(shape.width(), shape.height()), count);
     }
 

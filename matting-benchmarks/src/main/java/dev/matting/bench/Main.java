@@ -1,6 +1,5 @@
 package dev.matting.bench;
 
-import dev.matting.api.MattingException;
 import dev.matting.bench.jmh.JmhSuite;
 import dev.matting.bench.report.Environment;
 import dev.matting.bench.report.ReportGenerator;
@@ -9,6 +8,7 @@ import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.bench.table.RowResult;
 import dev.matting.bench.table.TableRunner;
 import dev.matting.bench.telemetry.Telemetry;
+import dev.matting.common.MattingException;
 import dev.matting.model.ModelSpec;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -112,7 +112,7 @@ public final class Main {
         TableRunner.Config cfg = new TableRunner.Config(o.model(), o.resolution(), o.quick() ? Math.min(2, o.images()) : o.images(),
                 o.batch(), o.quick() ? Math.min(2, o.clients()) : o.clients(), o.emulatedCardBytes(), o.backends(),
                 true, true, o.ballast());
-        List<RowResult> rows = new TableRunner(telemetry, TableRunner.installedScheduler(), log).run(cfg, runnable);
+        List<RowResult> rows = new TableRunner(telemetry, log).run(cfg, runnable);
         ResultFiles.writeTable(out, new ResultFiles.TableFile(ModelRef.label(o.model()), cfg.resolution().toString(),
                 cfg.images(), cfg.batch(), cfg.clients(), cfg.vramBudgetBytes(), rows));
         printTable(rows, log);

@@ -1,6 +1,11 @@
 package dev.matting.bench;
 
-import dev.matting.api.ModelException;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.matting.common.ModelException;
+import dev.matting.model.InputPolicy;
+import java.io.IOException;
+import java.io.StringReader;
 import dev.matting.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +36,33 @@ public final class ModelRef {
             return ModelSpec.load(p);
         }
         return ModelSpec.load(Path.of(r));
+    }
+
+    /**
+     * The same model with its input sized by {@code policy} instead of its own: the benchmarks run one model at 512,
+     * 1024 and 1920x1080. Re-parses the folder's {@code model.json} with the policy replaced, so the copy goes through
+     * the same validation as any descriptor.
+     */
+    public static ModelSpec atPolicy(ModelSpec spec, InputPolicy policy) {
+        Path json = spec.directory().resolve("model.json");
+        try {
+            JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+            JsonObject p = new JsonObject();
+            if (policy instanceof InputPolicy.LongestSide l) {
+                p.addProperty("kind", "longest-side");
+                p.addProperty("size", l.size());
+                p.addProperty("multiple", l.multiple());
+            } else if (policy instanceof InputPolicy.FixedSquare f) {
+                p.addProperty("kind", "fixed-square");
+                p.addProperty("size", f.size());
+            } else {
+                throw new IllegalArgumentException("benchmarks size models by longest-side or fixed-square, not " + policy);
+            }
+            root.getAsJsonObject("input").add("policy", p);
+            return ModelSpec.parse(new StringReader(root.toString()), spec.directory(), json + " at " + policy);
+        } catch (IOException e) {
+            throw new ModelException("cannot re-read " + json + ": " + e.getMessage(), e);
+        }
     }
 
     /** A short label for tables: {@code tiny}, {@code base}, or the folder name. */

@@ -1,11 +1,11 @@
 package dev.matting.bench;
 
-import dev.matting.api.ImageSource;
 import dev.matting.api.Matte;
 import dev.matting.api.MatteResult;
 import dev.matting.api.Matter;
 import dev.matting.api.Matters;
 import dev.matting.bench.samples.SampleGenerator;
+import dev.matting.common.ImageSource;
 import dev.matting.model.ModelSpec;
 import java.awt.Color;
 import java.awt.Font;

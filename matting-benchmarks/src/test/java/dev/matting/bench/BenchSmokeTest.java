@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
 import dev.matting.bench.jmh.JmhSuite;
 import dev.matting.bench.report.JmhResults;
 import dev.matting.bench.report.ReportGenerator;
 import dev.matting.bench.report.ResultFiles;
 import dev.matting.bench.table.RowResult;
-import dev.matting.internal.BackendSelector;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.model.ModelSpec;
+import dev.matting.spi.BackendSelector;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

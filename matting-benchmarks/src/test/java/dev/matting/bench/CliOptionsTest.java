@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.matting.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
-import dev.matting.api.InferenceException;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.InferenceException;
+import dev.matting.common.Precision;
 import dev.matting.model.ModelFormat;
 import dev.matting.model.ModelSpec;
 import dev.matting.spi.BackendOptions;

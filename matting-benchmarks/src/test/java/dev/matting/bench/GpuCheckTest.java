@@ -3,6 +3,7 @@ package dev.matting.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matting.spi.ModelInput;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ class GpuCheckTest {
     void inputsAreDistinctAndOfTheModelsLargestShape() {
         var spec = dev.matting.model.ModelSpec.bundled();
         var inputs = GpuCheck.distinctInputs(spec, 3);
-        assertEquals(spec.blankInput().shape(), inputs.get(0).shape());
+        assertEquals(ModelInput.blank(spec).shape(), inputs.get(0).shape());
         assertTrue(!java.util.Arrays.equals(inputs.get(0).pixels(), inputs.get(1).pixels()));
     }
 }

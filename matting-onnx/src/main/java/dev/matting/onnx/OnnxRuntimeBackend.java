@@ -1,8 +1,8 @@
 package dev.matting.onnx;
 
 import ai.djl.engine.Engine;
-import dev.matting.api.Device;
-import dev.matting.djl.DjlMattingBackend;
+import dev.matting.common.Device;
+import dev.matting.djl.core.DjlMattingBackend;
 import dev.matting.model.ModelFormat;
 import dev.matting.spi.BackendOptions;
 import java.util.Map;

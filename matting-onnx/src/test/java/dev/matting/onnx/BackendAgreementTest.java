@@ -3,11 +3,11 @@ package dev.matting.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
 import dev.matting.api.Matte;
 import dev.matting.api.Matter;
 import dev.matting.api.Matters;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.djl.PyTorchBackend;
 import dev.matting.model.ModelSpec;
 import dev.matting.spi.BackendOptions;
@@ -36,7 +36,7 @@ class BackendAgreementTest {
                 BatchBackend ort = new OnnxRuntimeBackend().open(spec, options)) {
             for (long seed = 31; seed < 34; seed++) {
                 SyntheticImages.Sample s = SyntheticImages.generate(seed, 288, 224);
-                ModelInput in = ModelInput.ofPixels(224, 288, dev.matting.djl.ParityCases.chw(s.image()));
+                ModelInput in = ModelInput.ofPixels(224, 288, dev.matting.djl.core.ParityCases.chw(s.image()));
                 float[] a = pt.run(List.of(in)).get(0);
                 float[] b = ort.run(List.of(in)).get(0);
                 assertTrue(AlphaMetrics.maxAbsDiff(a, b) < 1e-3, "seed " + seed + ": max abs diff " + AlphaMetrics.maxAbsDiff(a, b));

@@ -3,12 +3,12 @@ package dev.matting.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.Device;
-import dev.matting.api.ImageSource;
 import dev.matting.api.Matte;
 import dev.matting.api.Matter;
 import dev.matting.api.Matters;
-import dev.matting.api.Precision;
+import dev.matting.common.Device;
+import dev.matting.common.ImageSource;
+import dev.matting.common.Precision;
 import dev.matting.model.ModelFormat;
 import dev.matting.model.ModelSpec;
 import dev.matting.postprocess.Preset;

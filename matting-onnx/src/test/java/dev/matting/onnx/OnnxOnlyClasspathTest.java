@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.BackendUnavailableException;
-import dev.matting.api.Device;
 import dev.matting.api.MatterOptions;
-import dev.matting.api.Precision;
-import dev.matting.djl.PyTorchBackend;
-import dev.matting.internal.BackendSelector;
+import dev.matting.common.BackendUnavailableException;
+import dev.matting.common.Device;
+import dev.matting.common.Precision;
 import dev.matting.model.ModelSpec;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.MattingBackend;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an ONNX-only user gets: matting-onnx without any ai.djl.pytorch jar. Runs in the pom's {@code onnx-only}
+ * What an ONNX-only user gets: matting-onnx without matting-djl or any ai.djl.pytorch jar. Runs in the pom's {@code onnx-only}
  * surefire execution, which removes those jars from the class path and sets {@code matting.test.onnxOnly}.
  */
 class OnnxOnlyClasspathTest {
@@ -31,19 +30,17 @@ class OnnxOnlyClasspathTest {
     @Test
     void noPyTorchClassIsOnTheClassPath() {
         assertThrows(ClassNotFoundException.class, () -> Class.forName("ai.djl.pytorch.engine.PtEngine"));
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.matting.djl.PyTorchBackend"));
     }
 
     @Test
-    void thePyTorchProviderLoadsButOffersNoDevice() {
+    void onlyOnnxRuntimeIsInstalledAndPyTorchIsReportedMissing() {
         List<MattingBackend> installed = BackendSelector.installed();
-        MattingBackend pytorch = installed.stream().filter(b -> b.name().equals("pytorch")).findFirst().orElseThrow();
-        assertEquals(List.of(), pytorch.devices());
-        assertTrue(installed.stream().anyMatch(b -> b.name().equals("onnxruntime") && b.devices().contains(Device.cpu())));
+        assertEquals(List.of("onnxruntime"), installed.stream().map(MattingBackend::name).toList());
+        assertTrue(installed.get(0).devices().contains(Device.cpu()));
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> BackendSelector.choose(ModelSpec.bundled(), MatterOptions.builder().backend("pytorch").build()));
-        assertTrue(e.getMessage().contains("pytorch"), e.getMessage());
-        assertThrows(BackendUnavailableException.class, () -> new PyTorchBackend().open(ModelSpec.bundled(),
-                new dev.matting.spi.BackendOptions(Device.cpu(), Precision.FP32, 0, false, false)));
+        assertTrue(e.getMessage().contains("pytorch") && e.getMessage().contains("matting-djl"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.matting.onnx;
 
-import dev.matting.djl.BackendContract;
+import dev.matting.djl.core.BackendContract;
 import dev.matting.spi.MattingBackend;
 
 /** The backend contract on DJL's ONNX Runtime engine. */

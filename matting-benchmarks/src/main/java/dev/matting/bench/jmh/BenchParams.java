@@ -54,7 +54,7 @@ public abstract class BenchParams {
 
     /** The model at this benchmark's resolution. */
     protected ModelSpec spec() {
-        return ModelRef.resolve(model).withPolicy(res().policy());
+        return ModelRef.atPolicy(ModelRef.resolve(model), res().policy());
     }
 
     /** Opens the backend for this combination, or fails with the reason it cannot run here. */

@@ -1,12 +1,12 @@
 package dev.matting.bench.jmh;
 
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
 import dev.matting.api.Matter;
 import dev.matting.api.Matters;
 import dev.matting.bench.CombinationUnavailableException;
 import dev.matting.bench.Combo;
 import dev.matting.bench.samples.SampleGenerator;
+import dev.matting.common.ImageSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

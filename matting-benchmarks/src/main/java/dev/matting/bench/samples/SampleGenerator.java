@@ -1,7 +1,7 @@
 package dev.matting.bench.samples;
 
 import dev.matting.bench.OutputFiles;
-import dev.matting.image.RgbImage;
+import dev.matting.common.RgbImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

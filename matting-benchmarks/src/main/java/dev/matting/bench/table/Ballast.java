@@ -1,7 +1,7 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.Device;
-import dev.matting.djl.DeviceBallast;
+import dev.matting.common.Device;
+import dev.matting.bench.table.DeviceBallast;
 
 /**
  * Takes device memory and holds it until the handle is closed, so a large GPU behaves like a smaller card for every
@@ -10,7 +10,7 @@ import dev.matting.djl.DeviceBallast;
 @FunctionalInterface
 public interface Ballast {
 
-    /** Occupies {@code bytes} on {@code gpu}; fails with a {@link dev.matting.api.MattingException} when it cannot. */
+    /** Occupies {@code bytes} on {@code gpu}; fails with a {@link dev.matting.common.MattingException} when it cannot. */
     AutoCloseable occupy(Device gpu, long bytes);
 
     /**

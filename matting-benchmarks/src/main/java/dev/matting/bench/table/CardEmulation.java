@@ -1,6 +1,6 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.Device;
+import dev.matting.common.Device;
 import dev.matting.scheduler.MemorySource;
 import java.util.Locale;
 

@@ -1,10 +1,10 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.ImageSource;
-import dev.matting.api.InferenceException;
 import dev.matting.api.Matte;
 import dev.matting.api.MatteResult;
-import dev.matting.api.MattingException;
+import dev.matting.common.ImageSource;
+import dev.matting.common.InferenceException;
+import dev.matting.common.MattingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;

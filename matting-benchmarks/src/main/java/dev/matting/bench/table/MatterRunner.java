@@ -1,10 +1,10 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
 import dev.matting.api.Matter;
 import dev.matting.api.MatterOptions;
 import dev.matting.api.Matters;
+import dev.matting.common.ImageSource;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,14 +1,14 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
 import dev.matting.api.MatterOptions;
-import dev.matting.internal.BackendSelector;
-import dev.matting.internal.MattingPipeline;
-import dev.matting.internal.Prepared;
+import dev.matting.common.ImageSource;
 import dev.matting.model.ModelSpec;
+import dev.matting.pipeline.MattingPipeline;
+import dev.matting.pipeline.Prepared;
 import dev.matting.postprocess.PostProcess;
 import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;

@@ -1,6 +1,6 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.Precision;
+import dev.matting.common.Precision;
 
 /**
  * One row of the comparison table: what runs (device, precision, batch, clients) and how (one Matter, naive

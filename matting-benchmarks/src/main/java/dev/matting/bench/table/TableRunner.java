@@ -1,8 +1,5 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.Device;
-import dev.matting.api.DeviceOutOfMemoryException;
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
 import dev.matting.api.MatterOptions;
 import dev.matting.api.Matters;
@@ -12,13 +9,15 @@ import dev.matting.bench.Resolution;
 import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.bench.telemetry.Telemetry;
 import dev.matting.bench.telemetry.TelemetrySummary;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.ImageSource;
 import dev.matting.model.ModelSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.ServiceLoader;
 
 /**
  * Runs the comparison table: each {@link RowSpec} on each selected backend that can run it here, timing the
@@ -51,30 +50,24 @@ public final class TableRunner {
     }
 
     private final Telemetry telemetry;
-    private final Optional<ScheduledRunnerFactory> scheduler;
     private final Ballast ballast;
     private final PrintStream log;
 
     /** A runner that emulates the card with a real PyTorch ballast ({@link Ballast#pytorch()}). */
-    public TableRunner(Telemetry telemetry, Optional<ScheduledRunnerFactory> scheduler, PrintStream log) {
-        this(telemetry, scheduler, Ballast.pytorch(), log);
+    public TableRunner(Telemetry telemetry, PrintStream log) {
+        this(telemetry, Ballast.pytorch(), log);
     }
 
-    public TableRunner(Telemetry telemetry, Optional<ScheduledRunnerFactory> scheduler, Ballast ballast, PrintStream log) {
+    public TableRunner(Telemetry telemetry, Ballast ballast, PrintStream log) {
         this.telemetry = telemetry;
-        this.scheduler = scheduler;
         this.ballast = ballast;
         this.log = log;
     }
 
-    /** The scheduler factory on the class path, if the SDK's scheduler module provides one. */
-    public static Optional<ScheduledRunnerFactory> installedScheduler() {
-        return ServiceLoader.load(ScheduledRunnerFactory.class, TableRunner.class.getClassLoader()).findFirst();
-    }
 
     /** Runs every standard row against the combinations found runnable here. */
     public List<RowResult> run(Config cfg, List<Combo> runnable) {
-        ModelSpec spec = ModelRef.resolve(cfg.model()).withPolicy(cfg.resolution().policy());
+        ModelSpec spec = ModelRef.atPolicy(ModelRef.resolve(cfg.model()), cfg.resolution().policy());
         List<List<ImageSource>> one = List.of(workload(cfg, 0));
         List<List<ImageSource>> many = new ArrayList<>();
         for (int c = 0; c < cfg.clients(); c++) {
@@ -146,15 +139,11 @@ public final class TableRunner {
             runner = switch (row.mode()) {
                 case SINGLE -> new MatterRunner(options);
                 case NAIVE_CONCURRENT -> NaiveConcurrentRunner.open(options, row.clients());
-                case SCHEDULED -> scheduler.map(f -> f.open(options, cfg.vramBudgetBytes())).orElse(null);
+                case SCHEDULED -> ScheduledRunner.open(options, cfg.vramBudgetBytes());
             };
         } catch (RuntimeException e) {
             return result(row, backend, device, 0, 0, card, TelemetrySummary.empty(),
                     (isOom(e) ? "OOM / unstable while loading: " : "failed: ") + e.getMessage(), "");
-        }
-        if (runner == null) {
-            return RowResult.notRun(row, backend, "no scheduler installed (dev.matting.scheduler provides "
-                    + ScheduledRunnerFactory.class.getSimpleName() + ")");
         }
         try (runner) {
             String engine = runner.describe() + (card.note().isEmpty() ? "" : "; " + card.note());

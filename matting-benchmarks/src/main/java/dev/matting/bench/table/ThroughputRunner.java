@@ -1,7 +1,7 @@
 package dev.matting.bench.table;
 
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
+import dev.matting.common.ImageSource;
 import java.util.List;
 
 /**

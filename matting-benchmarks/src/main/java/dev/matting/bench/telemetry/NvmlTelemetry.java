@@ -1,8 +1,6 @@
 package dev.matting.bench.telemetry;
 
 import dev.matting.gpu.GpuMonitor;
-import dev.matting.gpu.GpuSampler;
-import dev.matting.gpu.GpuUsageSummary;
 import dev.matting.scheduler.MemorySource;
 import java.util.Optional;
 
@@ -44,13 +42,13 @@ public final class NvmlTelemetry implements Telemetry {
     public static MemorySource nvmlMemory(GpuMonitor monitor) {
         return new MemorySource() {
             @Override
-            public long freeBytes(dev.matting.api.Device device) {
+            public long freeBytes(dev.matting.common.Device device) {
                 return device.isGpu() ? monitor.snapshot(device.index()).filter(s -> s.hasMemoryInfo())
                         .map(s -> s.memoryFreeBytes()).orElse(UNKNOWN) : UNKNOWN;
             }
 
             @Override
-            public long totalBytes(dev.matting.api.Device device) {
+            public long totalBytes(dev.matting.common.Device device) {
                 return device.isGpu() ? monitor.snapshot(device.index()).filter(s -> s.hasMemoryInfo())
                         .map(s -> s.memoryTotalBytes()).orElse(UNKNOWN) : UNKNOWN;
             }

@@ -3,8 +3,8 @@ package dev.matting.bench.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.BackendUnavailableException;
-import dev.matting.api.Device;
+import dev.matting.common.BackendUnavailableException;
+import dev.matting.common.Device;
 import dev.matting.scheduler.MemorySource;
 import java.util.ArrayList;
 import java.util.List;

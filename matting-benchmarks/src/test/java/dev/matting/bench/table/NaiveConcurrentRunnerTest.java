@@ -6,20 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.matting.api.Device;
-import dev.matting.api.DeviceOutOfMemoryException;
-import dev.matting.api.ImageSource;
 import dev.matting.api.MatteResult;
 import dev.matting.api.MatterOptions;
 import dev.matting.api.Matters;
-import dev.matting.api.Precision;
 import dev.matting.bench.samples.SampleGenerator;
-import dev.matting.internal.BackendSelector;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.ImageSource;
+import dev.matting.common.Precision;
 import dev.matting.model.InputPolicy;
 import dev.matting.model.ModelFormat;
 import dev.matting.model.ModelSpec;
 import dev.matting.postprocess.PostProcess;
 import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * threads interleave. The copies that come last run out of memory on every batch, and nothing recovers.
  */
 class NaiveConcurrentRunnerTest {
-    private static final ModelSpec SPEC = ModelSpec.bundled().withPolicy(new InputPolicy.LongestSide(64, 32));
+    private static final ModelSpec SPEC = dev.matting.bench.ModelRef.atPolicy(ModelSpec.bundled(), new InputPolicy.LongestSide(64, 32));
     private static final BackendOptions GPU_FP16 = new BackendOptions(Device.gpu(0), Precision.FP16, 0, false, false);
 
     @Test

@@ -1,0 +1,53 @@
+package dev.matting.common;
+
+/** Where inference runs: the CPU or one GPU by index. */
+public record Device(Kind kind, int index) {
+
+    /** The kinds of device a backend can run on. */
+    public enum Kind { CPU, GPU }
+
+    public Device {
+        if (kind == null) {
+            throw new IllegalArgumentException("device kind is null");
+        }
+        if (index < 0 || (kind == Kind.CPU && index != 0)) {
+            throw new IllegalArgumentException("bad device index " + index + " for " + kind);
+        }
+    }
+
+    public static Device cpu() {
+        return new Device(Kind.CPU, 0);
+    }
+
+    public static Device gpu(int index) {
+        return new Device(Kind.GPU, index);
+    }
+
+    public boolean isGpu() {
+        return kind == Kind.GPU;
+    }
+
+    /** Parses {@code cpu}, {@code gpu}, {@code gpu1}, {@code cuda:1}. */
+    public static Device parse(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("cpu")) {
+            return cpu();
+        }
+        for (String prefix : new String[] {"cuda:", "gpu:", "cuda", "gpu"}) {
+            if (t.startsWith(prefix)) {
+                String rest = t.substring(prefix.length());
+                try {
+                    return gpu(rest.isEmpty() ? 0 : Integer.parseInt(rest));
+                } catch (NumberFormatException e) {
+                    break;
+                }
+            }
+        }
+        throw new IllegalArgumentException("unknown device '" + text + "' (expected cpu, gpu, gpu1 or cuda:1)");
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.CPU ? "cpu" : "gpu" + index;
+    }
+}

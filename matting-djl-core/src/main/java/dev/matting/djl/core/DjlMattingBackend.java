@@ -1,0 +1,201 @@
+package dev.matting.djl.core;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import dev.matting.common.BackendUnavailableException;
+import dev.matting.common.Device;
+import dev.matting.common.DeviceOutOfMemoryException;
+import dev.matting.common.MattingException;
+import dev.matting.common.ModelException;
+import dev.matting.common.Precision;
+import dev.matting.model.ModelFormat;
+import dev.matting.model.ModelSpec;
+import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BatchBackend;
+import dev.matting.spi.MattingBackend;
+import dev.matting.spi.ModelInput;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link MattingBackend} over one DJL engine, named by its DJL engine name. Finds the engine's devices, loads the
+ * spec's file for the requested precision through {@link Criteria} (engine, device and engine options, no
+ * translator), warms it up and returns a {@link DjlBatchBackend}. Subclasses only say which engine, which options,
+ * and what the engine cannot do; nothing native loads before {@link #devices()} or {@link #open}.
+ */
+public abstract class DjlMattingBackend implements MattingBackend {
+    private static final System.Logger LOG = System.getLogger(DjlMattingBackend.class.getName());
+
+    private final String name;
+    private final ModelFormat format;
+    private final String engineName;
+    private volatile List<Device> devices;
+
+    protected DjlMattingBackend(String name, ModelFormat format, String engineName) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.format = Objects.requireNonNull(format, "format");
+        this.engineName = Objects.requireNonNull(engineName, "engineName");
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final ModelFormat format() {
+        return format;
+    }
+
+    /** The DJL engine name, e.g. {@code PyTorch} or {@code OnnxRuntime}. */
+    public final String engineName() {
+        return engineName;
+    }
+
+    /** Engine options handed to {@link Criteria.Builder#optOption} for one load. */
+    protected abstract Map<String, String> engineOptions(BackendOptions options);
+
+    /** Process-wide engine settings to apply before a model loads (thread counts, cuDNN autotuning). */
+    protected void configureEngine(Engine engine, BackendOptions options) {
+    }
+
+    /** Throws {@link BackendUnavailableException} when the engine cannot run {@code precision} on {@code device}. */
+    protected void checkSupported(Device device, Precision precision) {
+    }
+
+    /** What {@link BatchBackend#releaseCachedMemory()} does on {@code device}; nothing by default. */
+    protected Runnable cacheReleaser(Device device) {
+        return () -> {
+        };
+    }
+
+    /** Engine name and version for {@link BatchBackend#engine()}. */
+    protected String engineLabel(Engine engine) {
+        return engine.getEngineName() + " " + engine.getVersion();
+    }
+
+    /** GPUs the engine can use: its CUDA build must be loaded and the driver must report devices. */
+    protected int gpuCount(Engine engine) {
+        return engine.hasCapability(StandardCapabilities.CUDA) ? engine.getGpuCount() : 0;
+    }
+
+    /** The engine, loaded on first use; throws {@link BackendUnavailableException} when it is absent or will not load. */
+    protected final Engine engine() {
+        if (!Engine.hasEngine(engineName)) {
+            throw new BackendUnavailableException("backend '" + name + "': the DJL " + engineName
+                    + " engine is not on the class path (installed DJL engines: " + Engine.getAllEngines() + ")");
+        }
+        try {
+            return Engine.getEngine(engineName);
+        } catch (RuntimeException | LinkageError e) {
+            throw new BackendUnavailableException("backend '" + name + "': the DJL " + engineName
+                    + " engine did not load: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Device> devices() {
+        List<Device> d = devices;
+        if (d == null) {
+            d = probeDevices();
+            devices = d;
+        }
+        return d;
+    }
+
+    private List<Device> probeDevices() {
+        try {
+            Engine engine = engine();
+            List<Device> found = new ArrayList<>();
+            found.add(Device.cpu());
+            int gpus = gpuCount(engine);
+            for (int i = 0; i < gpus; i++) {
+                found.add(Device.gpu(i));
+            }
+            return List.copyOf(found);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.INFO, "backend '" + name + "' offers no device: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    @Override
+    public BatchBackend open(ModelSpec spec, BackendOptions options) {
+        Device device = options.device();
+        Precision precision = options.precision();
+        Path file = spec.requireFile(format, precision);
+        Engine engine = engine();
+        if (device.isGpu()) {
+            int gpus = gpuCount(engine);
+            if (device.index() >= gpus) {
+                throw new BackendUnavailableException("backend '" + name + "': " + device + " was requested but the "
+                        + engineName + " engine sees " + gpus + " GPU(s) here"
+                        + (gpus == 0 ? " (it needs the engine's CUDA natives and a visible NVIDIA driver)" : ""));
+            }
+        }
+        checkSupported(device, precision);
+        configureEngine(engine, options);
+        ai.djl.Device djlDevice = toDjl(device);
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optEngine(engineName)
+                .optDevice(djlDevice)
+                .optModelPath(file)
+                .optModelName(stripExtension(file.getFileName().toString()))
+                .optTranslator(new NoopTranslator());
+        engineOptions(options).forEach(criteria::optOption);
+        ZooModel<NDList, NDList> model;
+        try {
+            model = criteria.build().loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | IOException e) {
+            throw new ModelException("backend '" + name + "' cannot load " + file + " on " + device + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelException("backend '" + name + "' cannot load " + file + " on " + device + ": " + e.getMessage(), e);
+        }
+        DjlBatchBackend backend = new DjlBatchBackend(model, djlDevice, device, precision, spec.inputType(),
+                spec.output(), engineLabel(engine), cacheReleaser(device));
+        if (options.warmUp()) {
+            warmUp(backend, spec, file);
+        }
+        return backend;
+    }
+
+    /** One forward pass on a policy-sized dummy so the first real caller pays neither lazy init nor autotuning. */
+    private static void warmUp(DjlBatchBackend backend, ModelSpec spec, Path file) {
+        try {
+            backend.run(List.of(ModelInput.blank(spec)));
+        } catch (MattingException e) {
+            backend.close();
+            if (e instanceof DeviceOutOfMemoryException) {
+                throw new DeviceOutOfMemoryException("warm-up of " + file + " does not fit on " + backend.device()
+                        + ": " + e.getMessage(), e);
+            }
+            throw new ModelException("warm-up of " + file + " failed on " + backend.device() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The DJL device for an SDK device. */
+    public static ai.djl.Device toDjl(Device device) {
+        return device.isGpu() ? ai.djl.Device.gpu(device.index()) : ai.djl.Device.cpu();
+    }
+
+    private static String stripExtension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (DJL " + engineName + ")";
+    }
+}
