@@ -7,6 +7,7 @@ import dev.matting.postprocess.PostProcess;
 import dev.matting.postprocess.Preset;
 import dev.matting.scheduler.MemorySource;
 import dev.matting.scheduler.Overflow;
+import dev.matting.scheduler.SchedulerConfig;
 import dev.matting.scheduler.VramBudget;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,16 +29,11 @@ public final class MatterOptions {
     private final PostProcess postProcess;
     private final int cpuThreads;
     private final int intraOpThreads;
-    private final int maxBatchSize;
     private final boolean cudnnBenchmark;
     private final boolean warmUp;
     private final List<Device> devices;
-    private final Duration maxBatchDelay;
-    private final int queueCapacity;
-    private final Overflow overflow;
-    private final VramBudget vramBudget;
+    private final SchedulerConfig scheduling;
     private final MemorySource memorySource;
-    private final Duration requestTimeout;
     private final boolean cpuFallback;
 
     private MatterOptions(Builder b) {
@@ -47,16 +43,11 @@ public final class MatterOptions {
         this.postProcess = b.postProcess;
         this.cpuThreads = b.cpuThreads;
         this.intraOpThreads = b.intraOpThreads;
-        this.maxBatchSize = b.maxBatchSize;
         this.cudnnBenchmark = b.cudnnBenchmark;
         this.warmUp = b.warmUp;
         this.devices = List.copyOf(b.devices);
-        this.maxBatchDelay = b.maxBatchDelay;
-        this.queueCapacity = b.queueCapacity;
-        this.overflow = b.overflow;
-        this.vramBudget = b.vramBudget;
+        this.scheduling = b.scheduling.build();
         this.memorySource = b.memorySource;
-        this.requestTimeout = b.requestTimeout;
         this.cpuFallback = b.cpuFallback;
     }
 
@@ -83,43 +74,28 @@ public final class MatterOptions {
         return devices.isEmpty() ? Optional.empty() : Optional.of(devices.get(0));
     }
 
+    /**
+     * The scheduler's settings (batching window, batch size, queue, overflow, memory budget, request timeout) as one
+     * value; see {@link SchedulerConfig} for each default.
+     */
+    public SchedulerConfig scheduling() {
+        return scheduling;
+    }
+
     /** Every device asked for, one scheduler lane each; empty for automatic choice of one. */
     public List<Device> devices() {
         return devices;
     }
 
-    /** Longest a request waits for others of its shape before its micro-batch runs. */
-    public Duration maxBatchDelay() {
-        return maxBatchDelay;
-    }
 
-    /**
-     * Requests that may wait in the queue before {@link #overflow()} applies (default 256: each holds its preprocessed
-     * input, 3 MB at 1024², so the queue stays under a gigabyte of heap).
-     */
-    public int queueCapacity() {
-        return queueCapacity;
-    }
 
-    /** What a full queue does to a new request: block the caller or reject it. */
-    public Overflow overflow() {
-        return overflow;
-    }
 
-    /** How much of the free device memory micro-batches may use (fraction, reserve, optional cap). */
-    public VramBudget vramBudget() {
-        return vramBudget;
-    }
 
     /** Where free device memory is read, or empty for NVML on GPUs. */
     public Optional<MemorySource> memorySource() {
         return Optional.ofNullable(memorySource);
     }
 
-    /** Per-request limit from submission to alpha ({@link Duration#ZERO} = none). */
-    public Duration requestTimeout() {
-        return requestTimeout;
-    }
 
     /** Whether an image too large for the GPU even alone runs on the CPU instead of failing. */
     public boolean cpuFallback() {
@@ -144,10 +120,6 @@ public final class MatterOptions {
         return intraOpThreads;
     }
 
-    /** Most images in one forward pass of {@link Matter#matteAll}. */
-    public int maxBatchSize() {
-        return maxBatchSize;
-    }
 
     public boolean cudnnBenchmark() {
         return cudnnBenchmark;
@@ -162,18 +134,13 @@ public final class MatterOptions {
         b.model = model;
         b.backend = backend;
         b.devices = new ArrayList<>(devices);
-        b.maxBatchDelay = maxBatchDelay;
-        b.queueCapacity = queueCapacity;
-        b.overflow = overflow;
-        b.vramBudget = vramBudget;
+        b.scheduling = scheduling.toBuilder();
         b.memorySource = memorySource;
-        b.requestTimeout = requestTimeout;
         b.cpuFallback = cpuFallback;
         b.precision = precision;
         b.postProcess = postProcess;
         b.cpuThreads = cpuThreads;
         b.intraOpThreads = intraOpThreads;
-        b.maxBatchSize = maxBatchSize;
         b.cudnnBenchmark = cudnnBenchmark;
         b.warmUp = warmUp;
         return b;
@@ -183,7 +150,7 @@ public final class MatterOptions {
     public String toString() {
         return "MatterOptions[model=" + (model == null ? "embedded" : model.name()) + ", backend="
                 + (backend == null ? "auto" : backend) + ", device=" + (devices.isEmpty() ? "auto" : devices) + ", precision="
-                + precision + ", " + postProcess + ", cpuThreads=" + cpuThreads + ", maxBatchSize=" + maxBatchSize + "]";
+                + precision + ", " + postProcess + ", cpuThreads=" + cpuThreads + ", " + scheduling + "]";
     }
 
     /** Collects options; setters validate at once and name the bad value. */
@@ -191,18 +158,13 @@ public final class MatterOptions {
         private ModelSpec model;
         private String backend;
         private List<Device> devices = new ArrayList<>();
-        private Duration maxBatchDelay = Duration.ofMillis(5);
-        private int queueCapacity = 256;
-        private Overflow overflow = Overflow.BLOCK;
-        private VramBudget vramBudget = VramBudget.defaults();
+        private SchedulerConfig.Builder scheduling = SchedulerConfig.builder();
         private MemorySource memorySource;
-        private Duration requestTimeout = Duration.ZERO;
         private boolean cpuFallback;
         private Precision precision = Precision.AUTO;
         private PostProcess postProcess = PostProcess.NONE;
         private int cpuThreads = Runtime.getRuntime().availableProcessors();
         private int intraOpThreads;
-        private int maxBatchSize = 8;
         private boolean cudnnBenchmark = true;
         private boolean warmUp = true;
 
@@ -233,47 +195,46 @@ public final class MatterOptions {
         }
 
         /** Several devices of one kind (e.g. every GPU): one scheduler lane each, least-loaded dispatch. */
+        /** All scheduler settings at once, replacing any set so far (see {@link SchedulerConfig}). */
+        public Builder scheduling(SchedulerConfig value) {
+            this.scheduling = Objects.requireNonNull(value, "scheduling").toBuilder();
+            return this;
+        }
+
+        /** Several devices of one kind (e.g. every GPU): one scheduler lane each, least-loaded dispatch. */
         public Builder devices(Device... values) {
-            List<Device> list = List.of(values);
-            if (list.stream().distinct().count() != list.size()) {
-                throw new IllegalArgumentException("devices repeat: " + list);
-            }
-            this.devices = new ArrayList<>(list);
+            this.devices = new ArrayList<>(List.of(values));
             return this;
         }
 
+        /** Shorthand for {@link SchedulerConfig.Builder#maxBatchDelay}: how long a micro-batch may wait to fill. */
         public Builder maxBatchDelay(Duration delay) {
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("maxBatchDelay must be >= 0, got " + delay);
-            }
-            this.maxBatchDelay = delay;
+            scheduling.maxBatchDelay(delay);
             return this;
         }
 
+        /** Shorthand for {@link SchedulerConfig.Builder#queueCapacity}: requests that may wait before {@code overflow} applies. */
         public Builder queueCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("queueCapacity must be >= 1, got " + capacity);
-            }
-            this.queueCapacity = capacity;
+            scheduling.queueCapacity(capacity);
             return this;
         }
 
+        /** Shorthand for {@link SchedulerConfig.Builder#overflow}: block the caller or reject when the queue is full. */
         public Builder overflow(Overflow value) {
-            this.overflow = Objects.requireNonNull(value, "overflow");
+            scheduling.overflow(value);
             return this;
         }
 
+        /** Shorthand for {@link SchedulerConfig.Builder#vramBudget}: how much free device memory batches may plan with. */
         public Builder vramBudget(VramBudget value) {
-            this.vramBudget = Objects.requireNonNull(value, "vramBudget");
+            scheduling.vramBudget(value);
             return this;
         }
 
-        /**
-         * Never plan to use more than this many bytes of a device, whatever it has: emulates a smaller card (e.g. the
-         * original report's 24 GiB A10G on an 80 GiB H100).
-         */
+        /** Shorthand for {@link SchedulerConfig.Builder#memoryCapBytes}: plan as if each device had only this many bytes (emulates a smaller card). */
         public Builder memoryCapBytes(long bytes) {
-            return vramBudget(vramBudget.withCapBytes(bytes));
+            scheduling.memoryCapBytes(bytes);
+            return this;
         }
 
         public Builder memorySource(MemorySource value) {
@@ -281,11 +242,9 @@ public final class MatterOptions {
             return this;
         }
 
+        /** Shorthand for {@link SchedulerConfig.Builder#requestTimeout}: the limit on each request. */
         public Builder requestTimeout(Duration timeout) {
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("requestTimeout must be >= 0, got " + timeout);
-            }
-            this.requestTimeout = timeout;
+            scheduling.requestTimeout(timeout);
             return this;
         }
 
@@ -324,11 +283,9 @@ public final class MatterOptions {
             return this;
         }
 
+        /** Shorthand for {@link SchedulerConfig.Builder#maxBatchSize}: most images in one forward pass. */
         public Builder maxBatchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + n);
-            }
-            this.maxBatchSize = n;
+            scheduling.maxBatchSize(n);
             return this;
         }
 

@@ -28,39 +28,31 @@ public final class Matters {
         return MatterOptions.builder();
     }
 
+    /** Opens a {@link Matter} with {@code options}: the model on the chosen backend and devices, behind a scheduler. */
     public static Matter create(MatterOptions options) {
         ModelSpec spec = options.model().orElseGet(ModelSpec::bundled);
-        BackendSelector.Choice choice = BackendSelector.choose(spec, options);
-        List<Device> devices = options.devices().isEmpty() ? List.of(choice.device()) : options.devices();
-        for (Device d : devices) {
-            if (!choice.backend().devices().contains(d)) {
-                throw new BackendUnavailableException("backend " + choice.backend().name() + " cannot run on " + d
-                        + "; it sees " + choice.backend().devices());
-            }
-            if (d.kind() != choice.device().kind()) {
-                throw new IllegalArgumentException("devices must be all GPUs or the CPU, got " + devices);
-            }
-        }
+        BackendSelector.Selection selection = BackendSelector.select(spec, options.backend().orElse(null),
+                options.devices(), options.precision(), options.cpuFallback());
+        boolean gpu = selection.devices().get(0).isGpu();
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             List<BatchBackend> lanes = new ArrayList<>();
-            for (Device d : devices) {
-                BatchBackend lane = choice.backend().open(spec, new BackendOptions(d, choice.precision(),
+            for (Device d : selection.devices()) {
+                BatchBackend lane = selection.backend().open(spec, new BackendOptions(d, selection.precision(),
                         options.intraOpThreads(), options.cudnnBenchmark(), options.warmUp()));
                 owned.add(lane);
                 lanes.add(lane);
             }
             BatchBackend fallback = null;
-            if (options.cpuFallback() && choice.device().isGpu()) {
-                BackendSelector.Choice cpu = BackendSelector.choose(spec, options.toBuilder().device(Device.cpu())
-                        .precision(Precision.FP32).build());
-                fallback = cpu.backend().open(spec, new BackendOptions(Device.cpu(), Precision.FP32,
+            if (selection.cpuFallback().isPresent()) {
+                BackendSelector.Choice cpu = selection.cpuFallback().get();
+                fallback = cpu.backend().open(spec, new BackendOptions(cpu.device(), cpu.precision(),
                         options.intraOpThreads(), false, false));
                 owned.add(fallback);
             }
             MemorySource memory = options.memorySource().orElse(null);
             if (memory == null) {
-                if (choice.device().isGpu()) {
+                if (gpu) {
                     GpuMonitor monitor = GpuMonitor.nvml();
                     owned.add(monitor);
                     memory = nvmlMemory(monitor);
@@ -68,20 +60,18 @@ public final class Matters {
                     memory = MemorySource.unmeasured();
                 }
             }
-            MattingScheduler.Builder sb = MattingScheduler.builder().lanes(lanes).maxDelay(options.maxBatchDelay())
-                    .maxBatchSize(options.maxBatchSize()).queueCapacity(options.queueCapacity())
-                    .overflow(options.overflow()).memorySource(memory).vramBudget(options.vramBudget())
-                    .requestTimeout(options.requestTimeout());
+            MattingScheduler.Builder sb = MattingScheduler.builder().lanes(lanes).config(options.scheduling())
+                    .memorySource(memory);
             if (fallback != null) {
                 sb.cpuFallback(fallback);
             }
             MattingScheduler scheduler = sb.build();
             owned.add(0, scheduler); // closed first: drain before the backends go
-            if (options.warmUp() && choice.device().isGpu()) {
+            if (options.warmUp() && gpu) {
                 // Measures what one image of the model's typical shape costs before the first caller arrives.
                 scheduler.calibrate(ModelInput.blank(spec)).join();
             }
-            return new PipelineMatter(choice.backend().name(), spec, lanes.get(0), scheduler, options, owned);
+            return new PipelineMatter(selection.backend().name(), spec, lanes.get(0), scheduler, options, owned);
         } catch (RuntimeException | Error e) {
             PipelineMatter.closeAll(owned, e);
             throw e;

@@ -27,6 +27,23 @@ public record Device(Kind kind, int index) {
         return kind == Kind.GPU;
     }
 
+    /**
+     * Checks a set of devices to run one model on, one scheduler lane each: no device twice, and all GPUs or the CPU
+     * (a CPU lane would hold up GPU lanes' batches). Returns an immutable copy.
+     *
+     * @throws IllegalArgumentException naming the devices when either rule is broken
+     */
+    public static java.util.List<Device> checkLanes(java.util.List<Device> devices) {
+        java.util.List<Device> copy = java.util.List.copyOf(devices);
+        if (copy.stream().distinct().count() != copy.size()) {
+            throw new IllegalArgumentException("devices repeat: " + copy);
+        }
+        if (copy.stream().map(Device::isGpu).distinct().count() > 1) {
+            throw new IllegalArgumentException("devices must be all GPUs or the CPU, got " + copy);
+        }
+        return copy;
+    }
+
     /** Parses {@code cpu}, {@code gpu}, {@code gpu1}, {@code cuda:1}. */
     public static Device parse(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);

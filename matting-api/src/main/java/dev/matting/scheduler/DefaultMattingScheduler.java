@@ -66,18 +66,19 @@ final class DefaultMattingScheduler implements MattingScheduler {
     private volatile boolean aborted;
 
     DefaultMattingScheduler(MattingScheduler.Builder b) {
+        SchedulerConfig config = b.config.build();
         this.ticker = b.ticker;
-        this.maxDelayNanos = nanos(b.maxDelay);
-        this.queueCapacity = b.queueCapacity;
-        this.overflow = b.overflow;
-        this.maxInFlightPerLane = b.maxInFlightPerLane;
-        this.defaultTimeoutNanos = nanos(b.requestTimeout);
+        this.maxDelayNanos = nanos(config.maxBatchDelay());
+        this.queueCapacity = config.queueCapacity();
+        this.overflow = config.overflow();
+        this.maxInFlightPerLane = config.maxInFlightPerLane();
+        this.defaultTimeoutNanos = nanos(config.requestTimeout());
         this.completion = b.completionExecutor;
-        this.stats = new StatsRecorder(b.maxBatchSize, ticker.read());
+        this.stats = new StatsRecorder(config.maxBatchSize(), ticker.read());
         List<Lane> built = new ArrayList<>();
         for (BatchBackend backend : b.lanes) {
-            MemoryPlanner memory = new MemoryPlanner(backend, b.memorySource, b.vramBudget, b.imageCost,
-                    b.maxBatchSize);
+            MemoryPlanner memory = new MemoryPlanner(backend, b.memorySource, config.vramBudget(),
+                    config.maxBatchSize());
             built.add(new Lane(this, built.size(), backend, false, memory));
         }
         this.lanes = List.copyOf(built);

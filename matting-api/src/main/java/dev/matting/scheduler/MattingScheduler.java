@@ -71,23 +71,26 @@ public interface MattingScheduler extends AutoCloseable {
     @Override
     void close();
 
-    /** Options for a {@link MattingScheduler}; {@link #build()} starts its threads. Not thread-safe. */
+    /**
+     * Collaborators and settings for a {@link MattingScheduler}; {@link #build()} starts its threads. The settings are
+     * one {@link SchedulerConfig} (declared, defaulted and validated there); the setters named after a setting are
+     * shorthands that change that value. Not thread-safe.
+     */
     final class Builder {
         final List<BatchBackend> lanes = new ArrayList<>();
-        Duration maxDelay = Duration.ofMillis(5);
-        int maxBatchSize = 8;
-        int queueCapacity = 1024;
-        Overflow overflow = Overflow.BLOCK;
-        int maxInFlightPerLane = 1;
+        SchedulerConfig.Builder config = SchedulerConfig.builder();
         MemorySource memorySource = MemorySource.unmeasured();
-        VramBudget vramBudget = VramBudget.defaults();
-        ImageCost imageCost = ImageCost.unknown();
         Ticker ticker = Ticker.system();
-        Duration requestTimeout = Duration.ZERO;
         BatchBackend cpuFallback;
         Executor completionExecutor = ForkJoinPool.commonPool();
 
         Builder() {
+        }
+
+        /** Every setting at once, replacing the ones set so far. */
+        public Builder config(SchedulerConfig settings) {
+            this.config = Objects.requireNonNull(settings, "settings").toBuilder();
+            return this;
         }
 
         /** Adds one lane per backend (normally one per visible GPU). At least one lane is required. */
@@ -103,36 +106,33 @@ public interface MattingScheduler extends AutoCloseable {
             return lane(backends.toArray(BatchBackend[]::new));
         }
 
-        /** Longest time the oldest request of a shape waits for its batch to fill (default 5 ms; 0 = never wait). */
+        /** Shorthand for {@link SchedulerConfig.Builder#maxBatchDelay}. */
         public Builder maxDelay(Duration delay) {
-            this.maxDelay = nonNegative(delay, "max delay");
+            config.maxBatchDelay(delay);
             return this;
         }
 
-        /** Upper bound on a batch whatever the memory says (default 8). */
+        /** Shorthand for {@link SchedulerConfig.Builder#maxBatchSize}. */
         public Builder maxBatchSize(int size) {
-            this.maxBatchSize = atLeastOne(size, "max batch size");
+            config.maxBatchSize(size);
             return this;
         }
 
-        /** Requests that may wait to be batched before {@link #overflow} applies (default 1024). */
+        /** Shorthand for {@link SchedulerConfig.Builder#queueCapacity}. */
         public Builder queueCapacity(int capacity) {
-            this.queueCapacity = atLeastOne(capacity, "queue capacity");
+            config.queueCapacity(capacity);
             return this;
         }
 
-        /** What a submit does on a full queue (default {@link Overflow#BLOCK}). */
+        /** Shorthand for {@link SchedulerConfig.Builder#overflow}. */
         public Builder overflow(Overflow overflow) {
-            this.overflow = Objects.requireNonNull(overflow, "overflow");
+            config.overflow(overflow);
             return this;
         }
 
-        /**
-         * Batches handed to a lane and not finished (default 1). A lane runs one batch at a time; 2 lets the next batch
-         * be assembled while the current one runs, at the price of planning it on older memory readings.
-         */
+        /** Shorthand for {@link SchedulerConfig.Builder#maxInFlightPerLane}. */
         public Builder maxInFlightPerLane(int batches) {
-            this.maxInFlightPerLane = atLeastOne(batches, "max in-flight batches per lane");
+            config.maxInFlightPerLane(batches);
             return this;
         }
 
@@ -142,15 +142,9 @@ public interface MattingScheduler extends AutoCloseable {
             return this;
         }
 
-        /** How much of the free memory batches may plan with (default {@link VramBudget#defaults()}). */
+        /** Shorthand for {@link SchedulerConfig.Builder#vramBudget}. */
         public Builder vramBudget(VramBudget budget) {
-            this.vramBudget = Objects.requireNonNull(budget, "vram budget");
-            return this;
-        }
-
-        /** The model's per-image memory estimate, used where memory cannot be measured (default: none). */
-        public Builder imageCost(ImageCost cost) {
-            this.imageCost = Objects.requireNonNull(cost, "image cost");
+            config.vramBudget(budget);
             return this;
         }
 
@@ -160,9 +154,9 @@ public interface MattingScheduler extends AutoCloseable {
             return this;
         }
 
-        /** Timeout for {@link MattingScheduler#submit(ModelInput)}, counted from submit (default 0 = none). */
+        /** Shorthand for {@link SchedulerConfig.Builder#requestTimeout}; the timeout of {@link MattingScheduler#submit(ModelInput)}. */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = nonNegative(timeout, "request timeout");
+            config.requestTimeout(timeout);
             return this;
         }
 
@@ -200,19 +194,5 @@ public interface MattingScheduler extends AutoCloseable {
             return new DefaultMattingScheduler(this);
         }
 
-        private static Duration nonNegative(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be >= 0, got " + d);
-            }
-            return d;
-        }
-
-        private static int atLeastOne(int n, String what) {
-            if (n < 1) {
-                throw new IllegalArgumentException(what + " must be >= 1, got " + n);
-            }
-            return n;
-        }
     }
 }

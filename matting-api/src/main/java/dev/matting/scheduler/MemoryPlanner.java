@@ -22,7 +22,6 @@ final class MemoryPlanner {
     private final Device device;
     private final MemorySource source;
     private final VramBudget budget;
-    private final ImageCost cost;
     private final int maxBatchSize;
     private final long baselineFree;
     private final Map<ModelInput.Shape, Long> bytesPerImage = new ConcurrentHashMap<>();
@@ -41,12 +40,11 @@ final class MemoryPlanner {
      */
     private long cachedBytes;
 
-    MemoryPlanner(BatchBackend backend, MemorySource source, VramBudget budget, ImageCost cost, int maxBatchSize) {
+    MemoryPlanner(BatchBackend backend, MemorySource source, VramBudget budget, int maxBatchSize) {
         this.backend = backend;
         this.device = backend.device();
         this.source = source;
         this.budget = budget;
-        this.cost = cost;
         this.maxBatchSize = maxBatchSize;
         this.baselineFree = source.freeBytes(device);
     }
@@ -57,8 +55,8 @@ final class MemoryPlanner {
 
     /**
      * Learns the bytes per image of {@code sample}'s shape: releases the cache, runs blank batches of 1 and
-     * {@value #CALIBRATION_BATCH} and takes the drop in free memory per extra image. Falls back to the model's
-     * {@link ImageCost} where memory cannot be measured or did not move.
+     * {@value #CALIBRATION_BATCH} and takes the drop in free memory per extra image. Where memory cannot be measured
+     * or did not move the cost stays unknown, and batches are bounded by the maximum batch size and OOM recovery.
      *
      * <p>Why the driver's free memory and not the engine's allocation counter: on PyTorch CUDA (H100, unet-tiny,
      * 384-1536 px) the caching allocator reserved about twice the peak it allocated per image, and the reserved bytes
@@ -71,8 +69,7 @@ final class MemoryPlanner {
             return;
         }
         long measured = maxBatchSize > 1 ? measure(sample) : MemorySource.UNKNOWN;
-        long bpi = measured > 0 ? measured : Math.max(MemorySource.UNKNOWN, cost.bytesPerImage(shape, backend.precision()));
-        bytesPerImage.put(shape, bpi > 0 ? bpi : MemorySource.UNKNOWN);
+        bytesPerImage.put(shape, measured > 0 ? measured : MemorySource.UNKNOWN);
     }
 
     private long measure(ModelInput sample) {

@@ -24,7 +24,7 @@ public interface MemorySource {
         return UNKNOWN;
     }
 
-    /** A source that can measure nothing: batch sizes then come from {@link ImageCost} and the cap, or the maximum. */
+    /** A source that can measure nothing: batch sizes then come from the cap and the maximum batch size. */
     static MemorySource unmeasured() {
         return device -> UNKNOWN;
     }

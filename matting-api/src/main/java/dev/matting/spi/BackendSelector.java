@@ -1,6 +1,5 @@
 package dev.matting.spi;
 
-import dev.matting.api.MatterOptions;
 import dev.matting.common.BackendUnavailableException;
 import dev.matting.common.Device;
 import dev.matting.common.ModelException;
@@ -9,16 +8,34 @@ import dev.matting.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
-/** Picks backend, device and precision from what is installed, what the model offers and what the caller asked. */
+/**
+ * The one place that decides what runs a model: which installed backend, on which devices (one scheduler lane each),
+ * at which concrete precision, and which backend takes images a GPU cannot hold when a CPU fallback is asked for.
+ * Its input is narrow (backend name, devices, precision, fallback) so that every caller, the {@code Matter} factory
+ * and the benchmarks alike, gets the same answer and the same errors.
+ */
 public final class BackendSelector {
     private BackendSelector() {
     }
 
-    /** The outcome: which backend to open on which device at which concrete precision. */
+    /** One backend on one device at one concrete precision. */
     public record Choice(MattingBackend backend, Device device, Precision precision) {
+    }
+
+    /**
+     * What to open: {@code backend} on every device of {@code devices} at {@code precision}, plus an optional CPU
+     * backend for single images that do not fit on a GPU.
+     */
+    public record Selection(MattingBackend backend, List<Device> devices, Precision precision, Optional<Choice> cpuFallback) {
+        public Selection {
+            devices = List.copyOf(devices);
+            Objects.requireNonNull(cpuFallback, "cpuFallback");
+        }
     }
 
     /** Every backend on the class path, in {@link ServiceLoader} order. */
@@ -28,15 +45,56 @@ public final class BackendSelector {
         return all;
     }
 
-    public static Choice choose(ModelSpec spec, MatterOptions options) {
-        return choose(spec, options, installed());
+    /**
+     * Decides what runs {@code spec}.
+     *
+     * @param backend     a backend name ({@code pytorch}, {@code onnxruntime}), or {@code null} for the best one here
+     * @param devices     the devices to run on, all GPUs or the CPU; empty for the first usable GPU, else the CPU
+     * @param precision   {@link Precision#AUTO} for FP16 on a GPU and FP32 on the CPU (falling back to what the
+     *                    model has), or a concrete precision the model must have
+     * @param cpuFallback whether single images a GPU cannot hold should run on the CPU instead of failing
+     * @throws BackendUnavailableException when no installed backend can run on the devices asked for
+     * @throws ModelException              when the model has no file the chosen backend can load at that precision
+     * @throws IllegalArgumentException    when {@code devices} mixes GPUs and the CPU or repeats a device
+     */
+    public static Selection select(ModelSpec spec, String backend, List<Device> devices, Precision precision,
+            boolean cpuFallback) {
+        return select(spec, backend, devices, precision, cpuFallback, installed());
     }
 
-    static Choice choose(ModelSpec spec, MatterOptions options, List<MattingBackend> installed) {
+    static Selection select(ModelSpec spec, String backend, List<Device> devices, Precision precision,
+            boolean cpuFallback, List<MattingBackend> installed) {
+        Objects.requireNonNull(precision, "precision");
+        devices = Device.checkLanes(devices);
+        Choice primary = choose(spec, backend, devices.isEmpty() ? null : devices.get(0), precision, installed);
+        List<Device> lanes = devices.isEmpty() ? List.of(primary.device()) : devices;
+        for (Device d : lanes) {
+            if (!primary.backend().devices().contains(d)) {
+                throw new BackendUnavailableException("backend " + primary.backend().name() + " cannot run on " + d
+                        + "; it sees " + primary.backend().devices());
+            }
+        }
+        Optional<Choice> fallback = Optional.empty();
+        if (cpuFallback && primary.device().isGpu()) {
+            // The same engine on the CPU when it can (no second engine loaded), else whichever can.
+            MattingBackend same = primary.backend();
+            fallback = Optional.of(spec.supports(same.format(), Precision.FP32) && same.devices().contains(Device.cpu())
+                    ? new Choice(same, Device.cpu(), Precision.FP32)
+                    : choose(spec, null, Device.cpu(), Precision.FP32, installed));
+        }
+        return new Selection(primary.backend(), lanes, primary.precision(), fallback);
+    }
+
+    /** The best backend for one device (or for the best device, when {@code device} is null). */
+    static Choice choose(ModelSpec spec, String backend, Device device, Precision precision,
+            List<MattingBackend> installed) {
+        Optional<String> wantedBackend = Optional.ofNullable(backend);
+        Optional<Device> wantedDevice = Optional.ofNullable(device);
+        // Only named backends are probed: asking for onnxruntime must not load another engine.
         List<MattingBackend> named = installed.stream()
-                .filter(b -> options.backend().map(b.name()::equals).orElse(true)).toList();
+                .filter(b -> wantedBackend.map(b.name()::equals).orElse(true)).toList();
         if (named.isEmpty()) {
-            throw new BackendUnavailableException(options.backend().map(n -> "backend '" + n + "' is not installed; ")
+            throw new BackendUnavailableException(wantedBackend.map(n -> "backend '" + n + "' is not installed; ")
                     .orElse("no backend is installed; ") + "installed: " + names(installed)
                     + " (add matting-djl for pytorch or matting-onnx for onnxruntime)");
         }
@@ -50,16 +108,16 @@ public final class BackendSelector {
         List<Candidate> candidates = new ArrayList<>();
         for (MattingBackend b : forModel) {
             for (Device d : b.devices()) {
-                if (options.device().map(d::equals).orElse(true)) {
+                if (wantedDevice.map(d::equals).orElse(true)) {
                     candidates.add(new Candidate(b, d));
                 }
             }
         }
         if (candidates.isEmpty()) {
-            String wanted = options.device().map(Device::toString).orElse("any device");
+            String wanted = wantedDevice.map(Device::toString).orElse("any device");
             throw new BackendUnavailableException("no installed backend can run on " + wanted + ": "
                     + forModel.stream().map(b -> b.name() + " sees " + b.devices()).collect(Collectors.joining(", "))
-                    + (options.device().filter(Device::isGpu).isPresent()
+                    + (wantedDevice.filter(Device::isGpu).isPresent()
                             ? " (CUDA needs the GPU natives of the engine and a visible NVIDIA driver)" : ""));
         }
         // A GPU beats the CPU when the caller left the device open; then the backend measured fastest there.
@@ -68,17 +126,17 @@ public final class BackendSelector {
                 .thenComparing(c -> c.device().index())
                 .thenComparing(c -> -c.backend().priority(c.device()))
                 .thenComparing(c -> c.backend().name())).orElseThrow();
-        Precision precision = options.precision().resolve(best.device());
-        if (!spec.supports(best.backend().format(), precision)) {
-            Precision other = precision == Precision.FP16 ? Precision.FP32 : Precision.FP16;
-            if (options.precision() == Precision.AUTO && spec.supports(best.backend().format(), other)) {
-                precision = other;
+        Precision concrete = precision.resolve(best.device());
+        if (!spec.supports(best.backend().format(), concrete)) {
+            Precision other = concrete == Precision.FP16 ? Precision.FP32 : Precision.FP16;
+            if (precision == Precision.AUTO && spec.supports(best.backend().format(), other)) {
+                concrete = other;
             } else {
                 throw new ModelException("model '" + spec.name() + "' has no " + best.backend().format().key() + " "
-                        + precision.key() + " file for backend " + best.backend().name());
+                        + concrete.key() + " file for backend " + best.backend().name());
             }
         }
-        return new Choice(best.backend(), best.device(), precision);
+        return new Choice(best.backend(), best.device(), concrete);
     }
 
     private static String names(List<MattingBackend> backends) {

@@ -14,8 +14,7 @@ class CapRegrowthTest {
     @Test
     void halvedOnOutOfMemoryThenRegrowsToTheMaximum() {
         FakeBatchBackend gpu = FakeBatchBackend.builder(Device.gpu(0)).build();
-        MemoryPlanner planner = new MemoryPlanner(gpu, MemorySource.unmeasured(), VramBudget.defaults(),
-                ImageCost.unknown(), 8);
+        MemoryPlanner planner = new MemoryPlanner(gpu, MemorySource.unmeasured(), VramBudget.defaults(), 8);
         assertEquals(8, planner.batchCap(SHAPE));
         planner.onOutOfMemory(SHAPE, 8);
         assertEquals(4, planner.batchCap(SHAPE));

@@ -100,33 +100,12 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void aLaneThatCannotMeasureUsesTheModelsEstimateWithinTheCap() {
-        FakeBatchBackend cpu = FakeBatchBackend.builder(Device.cpu()).bytesPerImage(GIB).build();
-        VramBudget fourGib = new VramBudget(1.0, 0, 4 * GIB);
-        try (MattingScheduler s = builder(cpu).vramBudget(fourGib).imageCost(ImageCost.perPixel(GIB / 16.0))
-                .build()) {
-            runAll(s, 1, 10);
-            assertEquals(List.of(4, 4, 2), sizes(cpu));
-            assertEquals(cpu.passes().size(), cpu.requestPasses().size(), "nothing to measure, so no calibration");
-            assertEquals(Map.of(S44, GIB), s.stats().lanes().get(0).bytesPerImage());
-        }
-    }
-
-    @Test
-    void withNeitherMeasurementNorEstimateOnlyTheMaximumBatchSizeApplies() {
+    void withoutAMeasurementOnlyTheMaximumBatchSizeApplies() {
         FakeBatchBackend cpu = FakeBatchBackend.builder(Device.cpu()).build();
         try (MattingScheduler s = builder(cpu).maxBatchSize(6).vramBudget(new VramBudget(1.0, 0, GIB)).build()) {
             runAll(s, 1, 10);
             assertEquals(List.of(6, 4), sizes(cpu));
             assertTrue(s.stats().lanes().get(0).bytesPerImage().isEmpty());
         }
-    }
-
-    @Test
-    void imageCostPerPixelHalvesAtFp16AndRefusesNonsense() {
-        ImageCost cost = ImageCost.perPixel(10);
-        assertEquals(160, cost.bytesPerImage(S44, Precision.FP32));
-        assertEquals(80, cost.bytesPerImage(S44, Precision.FP16));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ImageCost.perPixel(0));
     }
 }

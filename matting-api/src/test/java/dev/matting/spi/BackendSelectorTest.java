@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.MatterOptions;
 import dev.matting.common.BackendUnavailableException;
 import dev.matting.common.Device;
 import dev.matting.common.ModelException;
@@ -46,46 +45,110 @@ class BackendSelectorTest {
     private static final MattingBackend ORT_CPU = new Described("onnxruntime", ModelFormat.ONNX, List.of(Device.cpu()),
             Map.of(Device.Kind.CPU, 20));
 
+    private static BackendSelector.Selection select(ModelSpec spec, String backend, List<Device> devices,
+            Precision precision, List<MattingBackend> installed) {
+        return BackendSelector.select(spec, backend, devices, precision, false, installed);
+    }
+
     @Test
     void anOpenDeviceMeansTheFirstGpuAtFp16() {
-        BackendSelector.Choice c = BackendSelector.choose(BOTH, MatterOptions.defaults(), List.of(ORT_CPU, TORCH_GPU));
+        BackendSelector.Selection c = select(BOTH, null, List.of(), Precision.AUTO, List.of(ORT_CPU, TORCH_GPU));
         assertEquals("pytorch", c.backend().name());
-        assertEquals(Device.gpu(0), c.device());
+        assertEquals(List.of(Device.gpu(0)), c.devices());
         assertEquals(Precision.FP16, c.precision());
+        assertTrue(c.cpuFallback().isEmpty());
     }
 
     @Test
     void onTheCpuTheHigherPriorityBackendWinsAtFp32() {
-        MatterOptions cpu = MatterOptions.builder().device(Device.cpu()).build();
-        BackendSelector.Choice c = BackendSelector.choose(BOTH, cpu, List.of(TORCH_GPU, ORT_CPU));
+        BackendSelector.Selection c = select(BOTH, null, List.of(Device.cpu()), Precision.AUTO, List.of(TORCH_GPU, ORT_CPU));
         assertEquals("onnxruntime", c.backend().name());
         assertEquals(Precision.FP32, c.precision());
     }
 
     @Test
     void autoPrecisionFallsBackWhenTheModelLacksFp16() {
-        MatterOptions onnxGpu = MatterOptions.builder().backend("onnxruntime").build();
         MattingBackend ortGpu = new Described("onnxruntime", ModelFormat.ONNX, List.of(Device.cpu(), Device.gpu(0)), Map.of());
-        BackendSelector.Choice c = BackendSelector.choose(BOTH, onnxGpu, List.of(ortGpu));
-        assertEquals(Device.gpu(0), c.device());
+        BackendSelector.Selection c = select(BOTH, "onnxruntime", List.of(), Precision.AUTO, List.of(ortGpu));
+        assertEquals(List.of(Device.gpu(0)), c.devices());
         assertEquals(Precision.FP32, c.precision());
-        MatterOptions explicit = onnxGpu.toBuilder().precision(Precision.FP16).build();
-        ModelException e = assertThrows(ModelException.class, () -> BackendSelector.choose(BOTH, explicit, List.of(ortGpu)));
+        ModelException e = assertThrows(ModelException.class,
+                () -> select(BOTH, "onnxruntime", List.of(), Precision.FP16, List.of(ortGpu)));
         assertTrue(e.getMessage().contains("no onnx fp16 file"), e.getMessage());
     }
 
     @Test
     void missingBackendsAndDevicesSayWhatIsThere() {
-        MatterOptions tf = MatterOptions.builder().backend("tensorflow").build();
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                () -> BackendSelector.choose(BOTH, tf, List.of(TORCH_GPU, ORT_CPU)));
+                () -> select(BOTH, "tensorflow", List.of(), Precision.AUTO, List.of(TORCH_GPU, ORT_CPU)));
         assertTrue(e.getMessage().contains("tensorflow") && e.getMessage().contains("onnxruntime"), e.getMessage());
-        MatterOptions gpu3 = MatterOptions.builder().device(Device.gpu(3)).build();
-        e = assertThrows(BackendUnavailableException.class, () -> BackendSelector.choose(BOTH, gpu3, List.of(TORCH_GPU, ORT_CPU)));
+        e = assertThrows(BackendUnavailableException.class,
+                () -> select(BOTH, null, List.of(Device.gpu(3)), Precision.AUTO, List.of(TORCH_GPU, ORT_CPU)));
         assertTrue(e.getMessage().contains("gpu3") && e.getMessage().contains("CUDA"), e.getMessage());
         ModelSpec onnxOnly = spec("{\"onnx\": {\"fp32\": \"c\"}}");
-        MatterOptions torch = MatterOptions.builder().backend("pytorch").build();
-        assertThrows(ModelException.class, () -> BackendSelector.choose(onnxOnly, torch, List.of(TORCH_GPU)));
+        assertThrows(ModelException.class, () -> select(onnxOnly, "pytorch", List.of(), Precision.AUTO, List.of(TORCH_GPU)));
+    }
+
+    @Test
+    void everyLaneMustBeADeviceTheBackendSees() {
+        BackendSelector.Selection two = select(BOTH, null, List.of(Device.gpu(0), Device.gpu(1)), Precision.AUTO,
+                List.of(TORCH_GPU, ORT_CPU));
+        assertEquals(List.of(Device.gpu(0), Device.gpu(1)), two.devices());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> select(BOTH, null, List.of(Device.gpu(0), Device.gpu(2)), Precision.AUTO, List.of(TORCH_GPU)));
+        assertTrue(e.getMessage().contains("gpu2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> select(BOTH, null, List.of(Device.gpu(0), Device.cpu()), Precision.AUTO, List.of(TORCH_GPU)));
+        assertThrows(IllegalArgumentException.class,
+                () -> select(BOTH, null, List.of(Device.gpu(0), Device.gpu(0)), Precision.AUTO, List.of(TORCH_GPU)));
+    }
+
+    @Test
+    void aCpuFallbackPrefersTheSameEngineAndOnlyExistsForGpus() {
+        BackendSelector.Selection gpu = BackendSelector.select(BOTH, null, List.of(), Precision.AUTO, true,
+                List.of(ORT_CPU, TORCH_GPU));
+        BackendSelector.Choice fallback = gpu.cpuFallback().orElseThrow();
+        assertEquals("pytorch", fallback.backend().name());
+        assertEquals(Device.cpu(), fallback.device());
+        assertEquals(Precision.FP32, fallback.precision());
+        BackendSelector.Selection cpu = BackendSelector.select(BOTH, null, List.of(Device.cpu()), Precision.AUTO, true,
+                List.of(ORT_CPU, TORCH_GPU));
+        assertTrue(cpu.cpuFallback().isEmpty(), "a CPU lane needs no CPU fallback");
+    }
+
+    @Test
+    void onlyTheNamedBackendIsProbed() {
+        // Probing a backend loads its engine; asking for onnxruntime must not load PyTorch.
+        BackendSelector.Selection c = select(BOTH, "onnxruntime", List.of(), Precision.AUTO, List.of(new Untouchable(), ORT_CPU));
+        assertEquals("onnxruntime", c.backend().name());
+    }
+
+    /** A backend whose engine must not be probed. */
+    static final class Untouchable implements MattingBackend {
+        @Override
+        public String name() {
+            return "pytorch";
+        }
+
+        @Override
+        public ModelFormat format() {
+            return ModelFormat.TORCHSCRIPT;
+        }
+
+        @Override
+        public int priority(Device device) {
+            return 100;
+        }
+
+        @Override
+        public List<Device> devices() {
+            throw new AssertionError("pytorch was probed although onnxruntime was asked for");
+        }
+
+        @Override
+        public BatchBackend open(ModelSpec spec, BackendOptions options) {
+            throw new AssertionError("opened");
+        }
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.matting.api.MatterOptions;
 import dev.matting.common.BackendUnavailableException;
 import dev.matting.common.Device;
 import dev.matting.common.Precision;
@@ -39,15 +38,16 @@ class OnnxOnlyClasspathTest {
         assertEquals(List.of("onnxruntime"), installed.stream().map(MattingBackend::name).toList());
         assertTrue(installed.get(0).devices().contains(Device.cpu()));
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                () -> BackendSelector.choose(ModelSpec.bundled(), MatterOptions.builder().backend("pytorch").build()));
+                () -> BackendSelector.select(ModelSpec.bundled(), "pytorch", List.of(), Precision.AUTO, false));
         assertTrue(e.getMessage().contains("pytorch") && e.getMessage().contains("matting-djl"), e.getMessage());
     }
 
     @Test
     void theDefaultChoiceIsOnnxRuntime() {
-        BackendSelector.Choice choice = BackendSelector.choose(ModelSpec.bundled(), MatterOptions.defaults());
+        BackendSelector.Selection choice = BackendSelector.select(ModelSpec.bundled(), null, List.of(), Precision.AUTO,
+                true);
         assertEquals("onnxruntime", choice.backend().name());
-        assertEquals(Device.cpu(), choice.device());
+        assertEquals(List.of(Device.cpu()), choice.devices());
         assertEquals(Precision.FP32, choice.precision());
     }
 }

@@ -33,10 +33,11 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
     /** Opens {@code concurrency} copies of the model on the backend, device and precision {@code options} select. */
     static NaiveConcurrentRunner open(MatterOptions options, int concurrency) {
         ModelSpec spec = options.model().orElseGet(ModelSpec::bundled);
-        BackendSelector.Choice c = BackendSelector.choose(spec, options);
-        return new NaiveConcurrentRunner(c.backend(), spec, new BackendOptions(c.device(), c.precision(),
+        BackendSelector.Selection c = BackendSelector.select(spec, options.backend().orElse(null),
+                options.devices().isEmpty() ? List.of() : List.of(options.devices().get(0)), options.precision(), false);
+        return new NaiveConcurrentRunner(c.backend(), spec, new BackendOptions(c.devices().get(0), c.precision(),
                 options.intraOpThreads(), options.cudnnBenchmark(), options.warmUp()), options.postProcess(),
-                concurrency, options.maxBatchSize());
+                concurrency, options.scheduling().maxBatchSize());
     }
 
     NaiveConcurrentRunner(MattingBackend backend, ModelSpec spec, BackendOptions backendOptions, PostProcess postProcess,

@@ -23,7 +23,7 @@ public final class ScheduledRunner {
     /** Opens one {@link Matter} over {@code options}' backend and device, planning micro-batches within the budget. */
     public static ThroughputRunner open(MatterOptions options, long vramBudgetBytes) {
         return new Runner(Matters.create(options.toBuilder().memoryCapBytes(vramBudgetBytes).build()), vramBudgetBytes,
-                options.maxBatchSize());
+                options.scheduling().maxBatchSize());
     }
 
     private static final class Runner implements ThroughputRunner {
