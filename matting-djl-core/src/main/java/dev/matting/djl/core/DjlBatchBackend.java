@@ -3,6 +3,7 @@ package dev.matting.djl.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -148,18 +149,29 @@ public final class DjlBatchBackend implements BatchBackend {
             throw new InferenceException("model.json selects output channel " + adapter.channel() + " but the output of "
                     + what + " has shape " + out.getShape());
         }
+        // On a GPU, select the channel and convert to float there, before the copy: half outputs cross the bus at half
+        // size and no conversion runs on the host. (CPU arrays of engines without slicing, ONNX Runtime's, are read
+        // in place.) Then one copy to the host and one into each image's array.
+        int channel = adapter.channel();
         if (out.getDevice().isGpu()) {
+            if (channels > 1) {
+                out = out.get(new NDIndex(":, {}", channel));
+                channels = 1;
+                channel = 0;
+            }
+            if (out.getDataType() != DataType.FLOAT32) {
+                out = out.toType(DataType.FLOAT32, false);
+            }
             out = out.toDevice(ai.djl.Device.cpu(), false);
-        }
-        if (out.getDataType() != DataType.FLOAT32) {
+        } else if (out.getDataType() != DataType.FLOAT32) {
             out = out.toType(DataType.FLOAT32, false);
         }
-        FloatBuffer data = out.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer data = out.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
         int plane = h * w;
         List<float[]> alphas = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             float[] alpha = new float[plane];
-            data.get((i * channels + adapter.channel()) * plane, alpha);
+            data.get((i * channels + channel) * plane, alpha);
             alphas.add(alpha);
         }
         return alphas;
