@@ -21,8 +21,8 @@ import java.util.Optional;
  * how inputs are sized and normalised, and how the output becomes alpha. See the README for the format.
  */
 public final class ModelSpec {
-    /** Classpath folder of the embedded default model; backend jars carry its files. */
-    public static final String BUNDLED_RESOURCE = "dev/matting/models/unet-tiny/";
+    /** Classpath folder of the embedded default model (U²-Netp); the backend jars carry its files. */
+    public static final String BUNDLED_RESOURCE = "dev/matting/models/u2netp/";
 
     private final String name;
     private final String description;
@@ -67,7 +67,10 @@ public final class ModelSpec {
         }
     }
 
-    /** The embedded tiny U-Net, unpacked once from the backend jars into a local cache folder. */
+    /**
+     * The embedded default model, U²-Netp (the U²-Net authors' small salient-object model, run as rembg runs it),
+     * unpacked once from the backend jars into a local cache folder.
+     */
     public static ModelSpec bundled() {
         return BundledModel.spec();
     }
