@@ -8,9 +8,12 @@ import java.awt.image.BufferedImage;
  * Text on the benchmark images (chart labels, contact-sheet headers), drawn only where Java2D can draw text. A
  * headless server without fonts fails the first time a font is used ({@code RuntimeException: Fontconfig head is
  * null}, or an error while the font manager loads); that must never cost the results, so the images are then drawn
- * without captions and stderr says so, once.
+ * without captions and stderr says so, once. {@code -Dmatting.bench.noCaptions=true} asks for that outright.
  */
 public final class Captions {
+    /** System property: draw every image without text. */
+    public static final String NO_CAPTIONS = "matting.bench.noCaptions";
+
     private static volatile String failure;
     private static volatile boolean probed;
 
@@ -19,6 +22,9 @@ public final class Captions {
 
     /** True when text can be drawn here (probed once, on a scratch image). */
     public static boolean available() {
+        if (Boolean.getBoolean(NO_CAPTIONS)) {
+            return false;
+        }
         if (!probed) {
             synchronized (Captions.class) {
                 if (!probed) {
