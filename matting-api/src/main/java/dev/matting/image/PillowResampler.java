@@ -27,7 +27,6 @@ final class PillowResampler {
     /** One axis's kernel in Pillow's fixed point: per output, first source index, tap count and weights. */
     record Fixed(int[] first, int[] count, int taps, int[] weights, boolean identity) {
         static Fixed of(ResizeKernel k) {
-            int n = k.outSize();
             int taps = k.maxTaps();
             double[] w = k.weights();
             int[] fixed = new int[w.length];
@@ -36,7 +35,7 @@ final class PillowResampler {
                 double v = w[i] * (1 << PRECISION_BITS);
                 fixed[i] = w[i] < 0 ? (int) (-0.5 + v) : (int) (0.5 + v);
             }
-            return new Fixed(k.firsts(), k.counts(), taps, fixed, k.isIdentity() || n == 0);
+            return new Fixed(k.firsts(), k.counts(), taps, fixed, k.isIdentity());
         }
     }
 
