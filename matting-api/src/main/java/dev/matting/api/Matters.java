@@ -19,7 +19,7 @@ public final class Matters {
     private Matters() {
     }
 
-    /** The embedded tiny model on the best backend and device this machine has; needs no network. */
+    /** The embedded model (U²-Netp) on the best backend and device this machine has; needs no network. */
     public static Matter create() {
         return create(MatterOptions.defaults());
     }

@@ -68,7 +68,7 @@ final class BundledModel {
         } catch (IOException e) {
             throw new ModelException("cannot read the embedded model files: " + e.getMessage(), e);
         }
-        Path dir = cacheRoot().resolve("unet-tiny-" + sha(files).substring(0, 16));
+        Path dir = cacheRoot().resolve(listed.name() + "-" + sha(files).substring(0, 16));
         try {
             for (java.util.Map.Entry<String, byte[]> e : files.entrySet()) {
                 copy(e.getValue(), dir.resolve(e.getKey()));

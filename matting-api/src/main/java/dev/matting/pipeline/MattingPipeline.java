@@ -9,6 +9,7 @@ import dev.matting.image.ImageDecoder;
 import dev.matting.image.InputGeometry;
 import dev.matting.image.Preprocessor;
 import dev.matting.model.ModelSpec;
+import dev.matting.model.OutputAdapter;
 import dev.matting.postprocess.PostProcess;
 import dev.matting.spi.ModelInput;
 
@@ -39,8 +40,9 @@ public final class MattingPipeline {
             throw new InferenceException("model returned " + rawAlpha.length + " alpha values for '"
                     + prepared.source().name() + "', expected " + in.width() + "x" + in.height());
         }
-        spec.output().apply(rawAlpha);
-        byte[] alpha = AlphaRestorer.restore(rawAlpha, prepared.geometry());
+        OutputAdapter out = spec.output();
+        out.apply(rawAlpha);
+        byte[] alpha = AlphaRestorer.restore(rawAlpha, prepared.geometry(), out.quantize(), out.resize());
         RgbImage image = prepared.image();
         byte[] cleaned = postProcess.isIdentity() ? alpha : postProcess.apply(alpha, image.width(), image.height());
         return new Matte(image, cleaned, postProcess.background());

@@ -2,10 +2,15 @@ package dev.matting.onnx;
 
 import ai.djl.engine.Engine;
 import dev.matting.common.Device;
+import dev.matting.common.ModelException;
 import dev.matting.djl.core.DjlMattingBackend;
+import dev.matting.model.InputPolicy;
 import dev.matting.model.ModelFormat;
+import dev.matting.model.ModelSpec;
 import dev.matting.spi.BackendOptions;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * ONNX models on DJL's ONNX Runtime engine: the CPU execution provider, or the CUDA execution provider for a GPU
@@ -37,6 +42,33 @@ public final class OnnxRuntimeBackend extends DjlMattingBackend {
                 "executionMode", "SEQUENTIAL",
                 "optLevel", "ALL_OPT",
                 "memoryPatternOptimization", "true");
+    }
+
+    /**
+     * Reads the input's declared shape from the file: a batch fixed to 1 limits each pass to one image, and a fixed
+     * height and width must be what the descriptor's policy always produces (a stretch to exactly that size), else
+     * the model could never run and loading it fails now, naming both.
+     */
+    @Override
+    protected int batchLimit(ModelSpec spec, Path file) {
+        Optional<OnnxInputShape> shape = OnnxInputShape.read(file, spec.inputName());
+        if (shape.isEmpty()) {
+            return 0;
+        }
+        OnnxInputShape s = shape.get();
+        Optional<long[]> hw = s.fixedHeightWidth();
+        if (hw.isPresent()) {
+            long h = hw.get()[0];
+            long w = hw.get()[1];
+            boolean always = spec.policy() instanceof InputPolicy.Stretch st && st.width() == w && st.height() == h
+                    || spec.policy() instanceof InputPolicy.FixedSquare sq && sq.size() == w && w == h;
+            if (!always) {
+                throw new ModelException("model '" + spec.name() + "': " + file.getFileName() + " takes " + w + "x" + h
+                        + " inputs only (input '" + s.name() + "'), but the descriptor's policy " + spec.policy()
+                        + " gives other sizes; use {\"kind\": \"stretch\", \"width\": " + w + ", \"height\": " + h + "}");
+            }
+        }
+        return s.fixedBatch() == 1 ? 1 : 0;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.matting.bench.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -13,7 +12,8 @@ import java.util.Locale;
 /**
  * A horizontal grouped bar chart drawn with plain Java2D (headless, no dependency): one group per row label, one
  * bar per series, on a log or linear axis, with values printed at the bar ends. Missing values ({@code NaN}) leave
- * a gap, so reference figures can sit beside measured ones where both exist.
+ * a gap, so reference figures can sit beside measured ones where both exist. Where Java2D cannot draw text (a
+ * server without fonts) the bars are drawn without labels ({@link Captions}).
  */
 public final class BarChart {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x7f7f7f),
@@ -47,11 +47,10 @@ public final class BarChart {
             g.fillRect(0, 0, width, height);
             Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
             Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
-            g.setFont(labelFont);
-            FontMetrics fm = g.getFontMetrics();
+            Captions.font(g, labelFont);
             int labelW = 0;
             for (Group gr : groups) {
-                labelW = Math.max(labelW, fm.stringWidth(gr.label()));
+                labelW = Math.max(labelW, Captions.width(g, gr.label()));
             }
             int left = Math.min(460, labelW + 24);
             int right = width - 110;
@@ -72,20 +71,20 @@ public final class BarChart {
             Axis axis = log ? Axis.log(min, max) : Axis.linear(max);
             // title and legend
             g.setColor(new Color(0x222222));
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-            g.drawString(title, 16, 30);
-            g.setFont(labelFont);
+            Captions.font(g, new Font(Font.SANS_SERIF, Font.BOLD, 18));
+            Captions.draw(g, title, 16, 30);
+            Captions.font(g, labelFont);
             int lx = 16;
             for (int s = 0; s < series.size(); s++) {
                 g.setColor(PALETTE[s % PALETTE.length]);
                 g.fillRect(lx, 46, 14, 14);
                 g.setColor(new Color(0x333333));
-                g.drawString(series.get(s), lx + 20, 58);
-                lx += 20 + fm.stringWidth(series.get(s)) + 24;
+                Captions.draw(g, series.get(s), lx + 20, 58);
+                lx += 20 + Captions.width(g, series.get(s)) + 24;
             }
             // grid
             int plotBottom = height - bottom;
-            g.setFont(small);
+            Captions.font(g, small);
             for (double tick : axis.ticks()) {
                 int x = left + (int) Math.round(axis.pos(tick) * (right - left));
                 g.setColor(new Color(0xe6e6e6));
@@ -93,16 +92,16 @@ public final class BarChart {
                 g.drawLine(x, top - 6, x, plotBottom);
                 g.setColor(new Color(0x555555));
                 String t = tick >= 1 ? String.format(Locale.ROOT, "%,.0f", tick) : format(tick);
-                g.drawString(t, x - g.getFontMetrics().stringWidth(t) / 2, plotBottom + 16);
+                Captions.draw(g, t, x - Captions.width(g, t) / 2, plotBottom + 16);
             }
-            g.drawString(unit + (log ? " (log scale)" : ""), left, plotBottom + 36);
+            Captions.draw(g, unit + (log ? " (log scale)" : ""), left, plotBottom + 36);
             // bars
             int y = top;
             for (Group gr : groups) {
-                g.setFont(labelFont);
+                Captions.font(g, labelFont);
                 g.setColor(new Color(0x222222));
-                int textY = y + (series.size() * barH) / 2 + fm.getAscent() / 2 - 2;
-                g.drawString(gr.label(), left - 12 - fm.stringWidth(gr.label()), textY);
+                int textY = y + (series.size() * barH) / 2 + Captions.ascent(g) / 2 - 2;
+                Captions.draw(g, gr.label(), left - 12 - Captions.width(g, gr.label()), textY);
                 for (int s = 0; s < series.size(); s++) {
                     double v = s < gr.values().length ? gr.values()[s] : Double.NaN;
                     int by = y + s * barH;
@@ -110,9 +109,9 @@ public final class BarChart {
                         int w = Math.max(2, (int) Math.round(axis.pos(v) * (right - left)));
                         g.setColor(PALETTE[s % PALETTE.length]);
                         g.fillRect(left, by + 1, w, barH - 3);
-                        g.setFont(small);
+                        Captions.font(g, small);
                         g.setColor(new Color(0x333333));
-                        g.drawString(format(v), left + w + 4, by + barH - 4);
+                        Captions.draw(g, format(v), left + w + 4, by + barH - 4);
                     }
                 }
                 y += groupH;

@@ -73,6 +73,15 @@ public abstract class DjlMattingBackend implements MattingBackend {
     protected void checkSupported(Device device, Precision precision) {
     }
 
+    /**
+     * The most images the model file takes in one forward pass, 0 for any number. Some exports fix their batch to 1
+     * (rembg's U²-Net family, ISNet); the backend then runs a larger batch as consecutive passes. May also reject, with
+     * a {@link ModelException}, a file that cannot run the descriptor (an input size the policy never produces).
+     */
+    protected int batchLimit(ModelSpec spec, Path file) {
+        return 0;
+    }
+
     /** What {@link BatchBackend#releaseCachedMemory()} does on {@code device}; nothing by default. */
     protected Runnable cacheReleaser(Device device) {
         return () -> {
@@ -144,6 +153,7 @@ public abstract class DjlMattingBackend implements MattingBackend {
             }
         }
         checkSupported(device, precision);
+        int batchLimit = batchLimit(spec, file);
         configureEngine(engine, options);
         ai.djl.Device djlDevice = toDjl(device);
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
@@ -163,7 +173,7 @@ public abstract class DjlMattingBackend implements MattingBackend {
             throw new ModelException("backend '" + name + "' cannot load " + file + " on " + device + ": " + e.getMessage(), e);
         }
         DjlBatchBackend backend = new DjlBatchBackend(model, djlDevice, device, precision, spec.inputType(),
-                spec.output(), engineLabel(engine), cacheReleaser(device));
+                spec.output(), engineLabel(engine), cacheReleaser(device), batchLimit);
         if (options.warmUp()) {
             warmUp(backend, spec, file);
         }
