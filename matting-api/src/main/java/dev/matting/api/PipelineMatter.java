@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +61,8 @@ public final class PipelineMatter implements Matter {
     private final long timeoutNanos;
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Every thread this Matter started, so that close can see them all gone. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     /**
      * @param scheduler the scheduler its forward passes go through; its queue must hold at least
@@ -93,6 +96,7 @@ public final class PipelineMatter implements Matter {
                 r.run();
             }, prefix + n.getAndIncrement());
             t.setDaemon(true);
+            threads.add(t);
             return t;
         };
     }
@@ -261,15 +265,30 @@ public final class PipelineMatter implements Matter {
         timers.shutdownNow();
         cpu.shutdown();
         if (OWN_THREAD.get() != this) {
-            try {
-                // Decodes of requests failed by the drain cannot be interrupted; their results are dropped.
-                cpu.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // Decodes of requests failed by the drain cannot be interrupted: wait for them (their results are
+            // dropped), so that no thread of this Matter outlives close; a minute at most for a decode that hangs.
+            awaitThreads(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
         }
         if (failure != null) {
             throw new MattingException("closing the matter failed: " + failure, failure);
+        }
+    }
+
+    private void awaitThreads(long deadline) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            while (t.isAlive() && left > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                left = deadline - System.nanoTime();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
