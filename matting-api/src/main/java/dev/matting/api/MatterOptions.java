@@ -213,13 +213,16 @@ public final class MatterOptions {
             return this;
         }
 
-        /** Shorthand for {@link SchedulerConfig.Builder#queueCapacity}: requests that may wait before {@code overflow} applies. */
+        /**
+         * Shorthand for {@link SchedulerConfig.Builder#queueCapacity}: requests that may be in flight in the Matter
+         * (accepted, their work not ended) before {@code overflow} applies.
+         */
         public Builder queueCapacity(int capacity) {
             scheduling.queueCapacity(capacity);
             return this;
         }
 
-        /** Shorthand for {@link SchedulerConfig.Builder#overflow}: block the caller or reject when the queue is full. */
+        /** Shorthand for {@link SchedulerConfig.Builder#overflow}: block the caller or reject when the Matter is full. */
         public Builder overflow(Overflow value) {
             scheduling.overflow(value);
             return this;
@@ -242,9 +245,21 @@ public final class MatterOptions {
             return this;
         }
 
-        /** Shorthand for {@link SchedulerConfig.Builder#requestTimeout}: the limit on each request. */
+        /**
+         * Shorthand for {@link SchedulerConfig.Builder#requestTimeout}: the limit on each request, from the
+         * {@code submit} or {@code matte} call to its matte (decode, queue, forward pass, post-processing included).
+         */
         public Builder requestTimeout(Duration timeout) {
             scheduling.requestTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Shorthand for {@link SchedulerConfig.Builder#drainTimeout}: how long {@link Matter#close()} lets accepted
+         * work finish before failing what is left (default 30 s).
+         */
+        public Builder drainTimeout(Duration timeout) {
+            scheduling.drainTimeout(timeout);
             return this;
         }
 

@@ -7,10 +7,12 @@ import dev.matting.gpu.GpuMonitor;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
+import dev.matting.scheduler.SchedulerConfig;
 import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,7 +62,10 @@ public final class Matters {
                     memory = MemorySource.unmeasured();
                 }
             }
-            MattingScheduler.Builder sb = MattingScheduler.builder().lanes(lanes).config(options.scheduling())
+            // The Matter bounds each request end to end (decode to matte) itself; a second clock started later
+            // inside the scheduler would only ever fire after the Matter's.
+            SchedulerConfig scheduling = options.scheduling().toBuilder().requestTimeout(Duration.ZERO).build();
+            MattingScheduler.Builder sb = MattingScheduler.builder().lanes(lanes).config(scheduling)
                     .memorySource(memory);
             if (fallback != null) {
                 sb.cpuFallback(fallback);
