@@ -46,7 +46,7 @@ public final class PipelineMatter implements Matter {
         this.spec = spec;
         this.primary = primary;
         this.scheduler = scheduler;
-        this.pipeline = new MattingPipeline(spec, options.postProcess());
+        this.pipeline = new MattingPipeline(spec, options.postProcess(), options.decodeLimits());
         this.owned = List.copyOf(owned);
         AtomicInteger n = new AtomicInteger();
         this.cpu = Executors.newFixedThreadPool(options.cpuThreads(), r -> {
