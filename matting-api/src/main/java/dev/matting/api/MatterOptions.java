@@ -2,6 +2,7 @@ package dev.matting.api;
 
 import dev.matting.common.Device;
 import dev.matting.common.Precision;
+import dev.matting.image.DecodeLimits;
 import dev.matting.model.ModelSpec;
 import dev.matting.postprocess.PostProcess;
 import dev.matting.postprocess.Preset;
@@ -35,6 +36,7 @@ public final class MatterOptions {
     private final SchedulerConfig scheduling;
     private final MemorySource memorySource;
     private final boolean cpuFallback;
+    private final DecodeLimits decodeLimits;
 
     private MatterOptions(Builder b) {
         this.model = b.model;
@@ -49,6 +51,7 @@ public final class MatterOptions {
         this.scheduling = b.scheduling.build();
         this.memorySource = b.memorySource;
         this.cpuFallback = b.cpuFallback;
+        this.decodeLimits = b.decodeLimits != null ? b.decodeLimits : DecodeLimits.defaults();
     }
 
     public static Builder builder() {
@@ -106,6 +109,14 @@ public final class MatterOptions {
         return precision;
     }
 
+    /**
+     * How large an input may decode: pixels and bytes, checked from its header before any pixel memory is allocated
+     * (default {@link DecodeLimits#defaults()}: 100 megapixels and min(768 MiB, max heap / 2)).
+     */
+    public DecodeLimits decodeLimits() {
+        return decodeLimits;
+    }
+
     public PostProcess postProcess() {
         return postProcess;
     }
@@ -137,6 +148,7 @@ public final class MatterOptions {
         b.scheduling = scheduling.toBuilder();
         b.memorySource = memorySource;
         b.cpuFallback = cpuFallback;
+        b.decodeLimits = decodeLimits;
         b.precision = precision;
         b.postProcess = postProcess;
         b.cpuThreads = cpuThreads;
@@ -161,6 +173,7 @@ public final class MatterOptions {
         private SchedulerConfig.Builder scheduling = SchedulerConfig.builder();
         private MemorySource memorySource;
         private boolean cpuFallback;
+        private DecodeLimits decodeLimits;
         private Precision precision = Precision.AUTO;
         private PostProcess postProcess = PostProcess.NONE;
         private int cpuThreads = Runtime.getRuntime().availableProcessors();
@@ -265,6 +278,15 @@ public final class MatterOptions {
 
         public Builder cpuFallback(boolean on) {
             this.cpuFallback = on;
+            return this;
+        }
+
+        /**
+         * The pixel count and byte budget an input may decode to; larger ones fail with an
+         * {@link dev.matting.common.ImageDecodeException} before any pixel is decoded.
+         */
+        public Builder decodeLimits(DecodeLimits value) {
+            this.decodeLimits = Objects.requireNonNull(value, "decodeLimits");
             return this;
         }
 

@@ -76,7 +76,7 @@ public final class PipelineMatter implements Matter {
         this.spec = spec;
         this.primary = primary;
         this.scheduler = scheduler;
-        this.pipeline = new MattingPipeline(spec, options.postProcess());
+        this.pipeline = new MattingPipeline(spec, options.postProcess(), options.decodeLimits());
         this.owned = List.copyOf(owned);
         SchedulerConfig config = options.scheduling();
         this.admission = new Admission(config.queueCapacity());

@@ -5,6 +5,7 @@ import dev.matting.common.ImageSource;
 import dev.matting.common.InferenceException;
 import dev.matting.common.RgbImage;
 import dev.matting.image.AlphaRestorer;
+import dev.matting.image.DecodeLimits;
 import dev.matting.image.ImageDecoder;
 import dev.matting.image.InputGeometry;
 import dev.matting.image.Preprocessor;
@@ -21,14 +22,17 @@ import dev.matting.spi.ModelInput;
 public final class MattingPipeline {
     private final ModelSpec spec;
     private final PostProcess postProcess;
+    private final DecodeLimits decodeLimits;
 
-    public MattingPipeline(ModelSpec spec, PostProcess postProcess) {
+    /** The stages for one model and post-processing; inputs above {@code decodeLimits} are refused from their header. */
+    public MattingPipeline(ModelSpec spec, PostProcess postProcess, DecodeLimits decodeLimits) {
         this.spec = spec;
         this.postProcess = postProcess;
+        this.decodeLimits = java.util.Objects.requireNonNull(decodeLimits, "decodeLimits");
     }
 
     public Prepared prepare(ImageSource source) {
-        RgbImage image = ImageDecoder.decode(source);
+        RgbImage image = ImageDecoder.decode(source, decodeLimits);
         InputGeometry geometry = InputGeometry.plan(image.width(), image.height(), spec.policy());
         ModelInput input = Preprocessor.prepare(image, geometry, spec);
         return new Prepared(source, image, geometry, input);

@@ -164,5 +164,6 @@ public final class Main {
     private static void printReport(ReportGenerator.Report r, PrintStream log) {
         log.println("report: " + r.markdown() + (r.charts().isEmpty() ? "" : ", charts: " + r.charts()) + " ("
                 + r.tableRows() + " table rows, " + r.jmhRows() + " JMH results)");
+        r.warnings().forEach(w -> log.println("warning: " + w));
     }
 }

@@ -4,7 +4,7 @@ import dev.matting.api.Matte;
 import dev.matting.api.MatteResult;
 import dev.matting.api.Matter;
 import dev.matting.api.Matters;
-import dev.matting.bench.report.Captions;
+import dev.matting.bench.report.TextDrawer;
 import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.common.ImageSource;
 import dev.matting.model.ModelSpec;
@@ -109,7 +109,9 @@ public final class SampleRun {
             }
         }
         if (first != null) {
-            OutputFiles.writePng(outDir.resolve("contact-sheet.png"), contactSheet(sources, sheetColumns));
+            TextDrawer text = TextDrawer.failSafe(TextDrawer.java2d());
+            OutputFiles.writePng(outDir.resolve("contact-sheet.png"), contactSheet(sources, sheetColumns, text));
+            text.failure().ifPresent(f -> System.err.println("contact sheet drawn without captions (no usable fonts?): " + f));
         }
         return timings;
     }
@@ -142,7 +144,7 @@ public final class SampleRun {
     }
 
     /** Rows of photos: the original, then each backend's cut-out over a checkerboard. */
-    static BufferedImage contactSheet(List<ImageSource> sources, Map<String, List<Matte>> columns) {
+    static BufferedImage contactSheet(List<ImageSource> sources, Map<String, List<Matte>> columns, TextDrawer text) {
         int thumbH = 200;
         int pad = 12;
         int header = 34;
@@ -185,10 +187,10 @@ public final class SampleRun {
             g.fillRect(0, 0, width, height);
             g.setColor(new Color(0x222222));
             // headers only where Java2D can draw text: a server without fonts gets the sheet without them
-            Captions.font(g, new Font(Font.SANS_SERIF, Font.BOLD, 15));
+            Font headerFont = new Font(Font.SANS_SERIF, Font.BOLD, 15);
             int x = pad;
             for (int k = 0; k < colW.length; k++) {
-                Captions.draw(g, k == 0 ? "before" : "after: " + names.get(k - 1), x, 23);
+                text.draw(g, k == 0 ? "before" : "after: " + names.get(k - 1), headerFont, x, 23);
                 x += colW[k] + pad;
             }
             int y = header;

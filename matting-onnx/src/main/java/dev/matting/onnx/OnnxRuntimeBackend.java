@@ -17,13 +17,35 @@ import java.util.Optional;
  * device (DJL adds it for a GPU {@link ai.djl.Device}; it needs the {@code onnxruntime_gpu} jar instead of
  * {@code onnxruntime}). One inter-op thread and sequential execution, because a U-Net is one chain of convolutions
  * that only parallelises inside each operator; all graph optimisations on.
+ *
+ * <p>DJL's ONNX Runtime engine takes PyTorch, when its jar is on the class path, as a "hybrid" alternative engine for
+ * operations ONNX Runtime lacks, and loads it with the first {@code OrtNDManager}: even an explicit
+ * {@code backend("onnxruntime")} then initialised libtorch, and with PyTorch's natives absent and no network it died
+ * trying to download them (issue 9). This backend needs no operation outside ONNX Runtime, so it sets
+ * {@value #DISABLE_ALTERNATIVE}{@code =true} before the engine loads, unless the application has set the property
+ * itself.
  */
 public final class OnnxRuntimeBackend extends DjlMattingBackend {
     /** The DJL engine name. */
     public static final String ENGINE = "OnnxRuntime";
 
+    /** DJL's switch for the hybrid engine (read with {@code Boolean.getBoolean} whenever an NDManager is made). */
+    static final String DISABLE_ALTERNATIVE = "ai.djl.onnx.disable_alternative";
+
     public OnnxRuntimeBackend() {
         super("onnxruntime", ModelFormat.ONNX, ENGINE);
+    }
+
+    @Override
+    protected void beforeEngineLoads() {
+        if (System.getProperty(DISABLE_ALTERNATIVE) == null) {
+            System.setProperty(DISABLE_ALTERNATIVE, "true");
+        }
+    }
+
+    @Override
+    protected boolean checksInputNames() {
+        return true;
     }
 
     @Override

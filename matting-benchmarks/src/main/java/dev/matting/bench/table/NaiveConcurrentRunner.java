@@ -46,7 +46,7 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
             throw new IllegalArgumentException("concurrency and batch must be >= 1, got " + concurrency + " and " + batch);
         }
         this.backendName = backend.name();
-        this.pipeline = new MattingPipeline(spec, postProcess);
+        this.pipeline = new MattingPipeline(spec, postProcess, dev.matting.image.DecodeLimits.defaults());
         this.batch = batch;
         try {
             for (int i = 0; i < concurrency; i++) {
