@@ -19,7 +19,7 @@ public final class Matters {
     private Matters() {
     }
 
-    /** The embedded tiny model on the best backend and device this machine has; needs no network. */
+    /** The embedded default model on the best backend and device this machine has; needs no network. */
     public static Matter create() {
         return create(MatterOptions.defaults());
     }
@@ -29,7 +29,7 @@ public final class Matters {
     }
 
     public static Matter create(MatterOptions options) {
-        ModelSpec spec = options.model().orElseGet(ModelSpec::bundled);
+        ModelSpec spec = options.resolveModel(); // a named model is resolved (and maybe downloaded) here, not in the builder
         BackendSelector.Choice choice = BackendSelector.choose(spec, options);
         List<Device> devices = options.devices().isEmpty() ? List.of(choice.device()) : options.devices();
         for (Device d : devices) {

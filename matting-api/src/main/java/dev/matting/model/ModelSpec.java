@@ -64,9 +64,12 @@ public final class ModelSpec {
         }
     }
 
-    /** The embedded tiny U-Net, unpacked once from the backend jars into a local cache folder. */
+    /**
+     * The embedded default model, unpacked from the backend jars into the default {@link ModelStore}'s cache folder
+     * and verified against the class-path bytes ({@code ModelStore.defaults().embedded()}).
+     */
     public static ModelSpec bundled() {
-        return BundledModel.spec();
+        return ModelStore.defaults().embedded();
     }
 
     /** Parses a descriptor whose files live in {@code directory}; {@code origin} names it in errors. */

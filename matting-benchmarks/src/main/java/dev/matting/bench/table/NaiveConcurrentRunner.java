@@ -32,7 +32,7 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
 
     /** Opens {@code concurrency} copies of the model on the backend, device and precision {@code options} select. */
     static NaiveConcurrentRunner open(MatterOptions options, int concurrency) {
-        ModelSpec spec = options.model().orElseGet(ModelSpec::bundled);
+        ModelSpec spec = options.resolveModel();
         BackendSelector.Choice c = BackendSelector.choose(spec, options);
         return new NaiveConcurrentRunner(c.backend(), spec, new BackendOptions(c.device(), c.precision(),
                 options.intraOpThreads(), options.cudnnBenchmark(), options.warmUp()), options.postProcess(),
