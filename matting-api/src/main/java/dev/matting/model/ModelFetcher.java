@@ -238,7 +238,7 @@ final class ModelFetcher {
                 if (last) {
                     throw new ModelException("cannot download model '" + model + "' file " + expected.name() + " from "
                             + source + ": " + f.getMessage() + " (" + attempt + (attempt == 1 ? " attempt" : " attempts")
-                            + (f.retryable ? "" : "; not retried") + (failures.size() > 1 ? ": " + String.join("; ", failures) : "")
+                            + (f.retryable ? "" : "; not retried") + history(failures, f.getMessage())
                             + "). To install it by hand, put the file (" + expected.size() + " bytes, " + expected.label()
                             + ") at " + target.toAbsolutePath(), f);
                 }
@@ -249,6 +249,14 @@ final class ModelFetcher {
             }
         }
         throw new AssertionError("unreachable");
+    }
+
+    /** Every attempt's failure when they differ; nothing when each failed like the last. */
+    private static String history(List<String> failures, String last) {
+        if (failures.stream().allMatch(f -> f.endsWith(": " + last))) {
+            return failures.size() > 1 ? ", each the same way" : "";
+        }
+        return ": " + String.join("; ", failures);
     }
 
     private void pause(String model, FileDigests.Expected expected, int attempt) {

@@ -129,7 +129,12 @@ public final class ModelStore {
      * @throws ModelException when no backend jar carries an embedded model, or the cache folder is not writable
      */
     public ModelSpec embedded() {
-        return BundledModel.unpack(BundledModel.content(), cacheDirectory, fetcher);
+        return embedded(BundledModel.content());
+    }
+
+    /** Unpacks the embedded model {@code content} (tests pass one read from a class loader of their own). */
+    ModelSpec embedded(BundledModel.Content content) {
+        return BundledModel.unpack(content, cacheDirectory, fetcher);
     }
 
     /** The folder a catalogue model called {@code name} is (or would be) cached in; for pre-seeding a cache by hand. */

@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which cached files this JVM has hashed and found right, keyed by path and remembered with the file's size,
- * modification time and file key (the inode on Unix). A file is re-hashed when any of those changes, so a copy that is
- * replaced or rewritten after its check is checked again before the next use; a file rewritten in place with its old
- * size and modification time restored is caught by the next JVM, which hashes everything once. Shared by every
+ * modification time, file key (the inode on Unix) and, where the file system has one, status-change time ({@code ctime},
+ * which a write moves and no program can set back). A file is re-hashed when any of those changes, so a copy that is
+ * replaced or rewritten after its check is checked again before the next use. Where there is no {@code ctime}, a file
+ * rewritten in place with its old size and modification time restored is caught by the next JVM, which hashes
+ * everything once. Shared by every
  * {@link ModelStore} in the JVM: "once per JVM", not once per store.
  */
 final class VerifiedFiles {
@@ -24,8 +26,12 @@ final class VerifiedFiles {
     private VerifiedFiles() {
     }
 
-    /** What identifies one version of a file on disk, plus what it was verified against. */
-    record Stamp(long size, FileTime modified, Object fileKey, String expectedKey) {
+    /**
+     * What identifies one version of a file on disk, plus what it was verified against. {@code changed} is the
+     * status-change time where the file system has one (Unix {@code ctime}: any write or rename moves it, and no
+     * program can set it back), else {@code null}.
+     */
+    record Stamp(long size, FileTime modified, Object fileKey, FileTime changed, String expectedKey) {
     }
 
     /** The file's current stamp for {@code expected}, or {@code null} when it does not exist or is not a regular file. */
@@ -35,9 +41,17 @@ final class VerifiedFiles {
             if (!a.isRegularFile()) {
                 return null;
             }
-            return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey(), expected.key());
+            return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey(), changeTime(file), expected.key());
         } catch (NoSuchFileException e) {
             return null;
+        }
+    }
+
+    private static FileTime changeTime(Path file) throws IOException {
+        try {
+            return (FileTime) Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return null; // no "unix" attribute view here: size, modification time and file key must do
         }
     }
 
