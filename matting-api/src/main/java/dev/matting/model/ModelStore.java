@@ -68,7 +68,12 @@ public final class ModelStore {
         StoreSettings settings = b.settings;
         this.cacheDirectory = settings.cacheDirectory(b.cacheDirectory);
         this.offline = settings.offline(b.offline);
-        this.mirror = checkMirror(settings.mirror(b.mirror));
+        URI m = settings.mirror(b.mirror);
+        if (b.mirror == null && m != null && !isMirrorUri(m)) {
+            throw new ModelException("model mirror " + m + " (from " + StoreSettings.MIRROR_PROPERTY + " or "
+                    + StoreSettings.MIRROR_ENV + ") must be an absolute http, https or file URI");
+        }
+        this.mirror = m;
         this.catalog = b.catalog != null ? b.catalog : ModelCatalog.builtIn();
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
@@ -211,15 +216,9 @@ public final class ModelStore {
         return c;
     }
 
-    private static URI checkMirror(URI mirror) {
-        if (mirror == null) {
-            return null;
-        }
+    private static boolean isMirrorUri(URI mirror) {
         String scheme = mirror.getScheme() == null ? "" : mirror.getScheme().toLowerCase(Locale.ROOT);
-        if (!mirror.isAbsolute() || !(scheme.equals("http") || scheme.equals("https") || scheme.equals("file"))) {
-            throw new IllegalArgumentException("model mirror " + mirror + " must be an absolute http, https or file URI");
-        }
-        return mirror;
+        return mirror.isAbsolute() && (scheme.equals("http") || scheme.equals("https") || scheme.equals("file"));
     }
 
     @Override
@@ -261,7 +260,10 @@ public final class ModelStore {
          * {@code file:} folder); overrides {@code dev.matting.models.mirror} and {@code MATTING_MODELS_MIRROR}.
          */
         public Builder mirror(URI base) {
-            this.mirror = checkMirror(Objects.requireNonNull(base, "mirror"));
+            if (!isMirrorUri(Objects.requireNonNull(base, "mirror"))) {
+                throw new IllegalArgumentException("model mirror " + base + " must be an absolute http, https or file URI");
+            }
+            this.mirror = base;
             return this;
         }
 
@@ -316,8 +318,9 @@ public final class ModelStore {
         /**
          * Builds the store; reads the system properties and environment for what the builder left unset.
          *
-         * @throws IllegalArgumentException when {@code dev.matting.offline}/{@code MATTING_OFFLINE} is neither true/1
-         *         nor false/0, or a mirror from them is not an http, https or file URI
+         * @throws ModelException naming the setting when {@code dev.matting.offline}/{@code MATTING_OFFLINE} is
+         *         neither true/1 nor false/0, a mirror from a property or the environment is not an absolute http,
+         *         https or file URI, or there is no home folder for the default cache
          */
         public ModelStore build() {
             return new ModelStore(this);

@@ -1,5 +1,6 @@
 package dev.matting.model;
 
+import dev.matting.common.ModelException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -8,7 +9,8 @@ import java.util.function.UnaryOperator;
 /**
  * The one place that decides where the store's settings come from: a value given to the builder, else the system
  * property, else the environment variable, else the default. The README's "Models" section documents this table.
- * Lookups are passed in, so tests exercise the precedence without touching the real environment.
+ * Lookups are passed in, so tests exercise the precedence without touching the real environment. A bad value from a
+ * property or the environment is a {@link ModelException} naming it (it surfaces from {@code Matters...create()}).
  */
 final class StoreSettings {
     /** System property naming the cache folder. */
@@ -60,7 +62,7 @@ final class StoreSettings {
         }
         String home = set(properties.apply("user.home"));
         if (home == null || home.equals("?")) {
-            throw new IllegalStateException("no home folder to put the model cache in (user.home is " + home
+            throw new ModelException("no home folder to put the model cache in (user.home is " + home
                     + "): set " + DIR_PROPERTY + " or " + DIR_ENV);
         }
         return Path.of(home, ".cache", "dev.matting", "models").toAbsolutePath().normalize();
@@ -96,7 +98,7 @@ final class StoreSettings {
         try {
             return URI.create(text);
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException(where + " is not a URI: '" + text + "'", ex);
+            throw new ModelException(where + " is not a URI: '" + text + "'", ex);
         }
     }
 
@@ -113,7 +115,7 @@ final class StoreSettings {
         return switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> Boolean.TRUE;
             case "false", "0", "no", "off" -> Boolean.FALSE;
-            default -> throw new IllegalArgumentException(where + " must be true/1 or false/0, got '" + value + "'");
+            default -> throw new ModelException(where + " must be true/1 or false/0, got '" + value + "'");
         };
     }
 }

@@ -139,21 +139,21 @@ class ModelStoreDownloadTest {
         server.on("/m/" + FILE, stall(bytes, 100_000));
         List<long[]> attempts = new CopyOnWriteArrayList<>();
         ModelStore store = quickStore(cache, tinyEntry("tiny", server.url("/m/" + FILE))).retries(1)
-                .readTimeout(Duration.ofMillis(300)).listener(timer(attempts)).build();
+                .readTimeout(Duration.ofMillis(500)).listener(timer(attempts)).build();
 
         long t0 = System.nanoTime();
         ModelException e = assertThrows(ModelException.class, () -> store.resolve("tiny"));
         long total = (System.nanoTime() - t0) / 1_000_000;
 
         assertEquals(2, server.hits("/m/" + FILE));
-        assertTrue(e.getMessage().contains("stalled: no data for 300 ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("stalled: no data for 500 ms"), e.getMessage());
         assertTrue(e.getMessage().contains("2 attempts"), e.getMessage());
         assertEquals(2, attempts.size());
         for (long[] a : attempts) {
             long ms = (a[1] - a[0]) / 1_000_000;
-            assertTrue(ms >= 250 && ms < 3_000, "one attempt took " + ms + " ms with a 300 ms read timeout");
+            assertTrue(ms >= 450 && ms < 5_000, "one attempt took " + ms + " ms with a 500 ms read timeout");
         }
-        assertTrue(total < 8_000, "two stalled attempts took " + total + " ms");
+        assertTrue(total < 10_000, "two stalled attempts took " + total + " ms");
         assertFalse(Files.exists(target()));
         assertEquals(0, partFiles(target().getParent()));
     }
@@ -162,11 +162,11 @@ class ModelStoreDownloadTest {
     void aServerThatNeverAnswersTimesOutToo() throws Exception {
         server.on("/m/" + FILE, silent(), ok(bytes));
         List<long[]> attempts = new CopyOnWriteArrayList<>();
-        quickStore(cache, tinyEntry("tiny", server.url("/m/" + FILE))).readTimeout(Duration.ofMillis(300))
+        quickStore(cache, tinyEntry("tiny", server.url("/m/" + FILE))).readTimeout(Duration.ofMillis(500))
                 .listener(timer(attempts)).build().resolve("tiny");
-        assertEquals(2, server.hits("/m/" + FILE));
+        assertTrue(server.hits("/m/" + FILE) >= 2, "the silent attempt must be retried");
         long first = (attempts.get(0)[1] - attempts.get(0)[0]) / 1_000_000;
-        assertTrue(first >= 250 && first < 3_000, "waiting for headers took " + first + " ms with a 300 ms read timeout");
+        assertTrue(first >= 450 && first < 5_000, "waiting for headers took " + first + " ms with a 500 ms read timeout");
         assertArrayEquals(bytes, Files.readAllBytes(target()));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matting.common.ModelException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ class StoreSettingsTest {
         for (String no : new String[] {"false", "0", "no", "off"}) {
             assertFalse(settings(Map.of(), Map.of("MATTING_OFFLINE", no)).offline(null), no);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ModelException e = assertThrows(ModelException.class,
                 () -> settings(Map.of(), Map.of("MATTING_OFFLINE", "maybe")).offline(null));
         assertTrue(e.getMessage().contains("MATTING_OFFLINE") && e.getMessage().contains("maybe"), e.getMessage());
     }
@@ -94,6 +95,14 @@ class StoreSettingsTest {
         assertEquals(URI.create("https://env.example/m/"),
                 settings(Map.of(), Map.of("MATTING_MODELS_MIRROR", "https://env.example/m/")).mirror(null));
         assertNull(settings(Map.of(), Map.of()).mirror(null));
+    }
+
+    @Test
+    void aBadMirrorFromTheEnvironmentIsAModelExceptionNamingIt() {
+        StoreSettings s = settings(Map.of(), Map.of("MATTING_MODELS_MIRROR", "ftp://old.example/models/"));
+        ModelException e = assertThrows(ModelException.class, () -> ModelStore.builder().settings(s).build());
+        assertTrue(e.getMessage().contains("MATTING_MODELS_MIRROR") && e.getMessage().contains("ftp://old.example/models/"),
+                e.getMessage());
     }
 
     @Test
