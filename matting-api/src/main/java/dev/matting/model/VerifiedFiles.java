@@ -2,7 +2,6 @@ package dev.matting.model;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -34,10 +33,14 @@ final class VerifiedFiles {
     record Stamp(long size, FileTime modified, Object fileKey, FileTime changed, String expectedKey) {
     }
 
-    /** The file's current stamp for {@code expected}, or {@code null} when it does not exist or is not a regular file. */
+    /**
+     * The file's current stamp for {@code expected}, or {@code null} when it is not a regular file. Symbolic links are
+     * followed (a cache may link to files on shared storage): the stamp is the target's, so re-pointing a link is a
+     * change like any other.
+     */
     static Stamp stamp(Path file, FileDigests.Expected expected) throws IOException {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             if (!a.isRegularFile()) {
                 return null;
             }
@@ -49,7 +52,7 @@ final class VerifiedFiles {
 
     private static FileTime changeTime(Path file) throws IOException {
         try {
-            return (FileTime) Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+            return (FileTime) Files.getAttribute(file, "unix:ctime");
         } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
             return null; // no "unix" attribute view here: size, modification time and file key must do
         }

@@ -59,6 +59,23 @@ class ModelStoreOfflineTest {
     }
 
     @Test
+    void aCacheEntryMayBeASymbolicLinkToSharedStorage(@TempDir Path shared) throws Exception {
+        byte[] bytes = tinyBytes();
+        try (ModelServer server = ModelServer.start().on("/" + FILE, ok(bytes))) {
+            ModelStore store = quickStore(cache, tinyEntry("tiny", server.url("/" + FILE))).offline(true).build();
+            Path real = Files.write(shared.resolve(FILE), bytes);
+            Path link = store.directoryOf("tiny").resolve(FILE);
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, real);
+
+            store.resolve("tiny");
+
+            assertTrue(Files.isSymbolicLink(link), "a valid link is used as it is");
+            assertEquals(0, server.hits("/" + FILE));
+        }
+    }
+
+    @Test
     void offlineWithADamagedCopySaysWhatIsWrongAndDeletesIt() throws Exception {
         byte[] bytes = tinyBytes();
         try (ModelServer server = ModelServer.start().on("/" + FILE, ok(bytes))) {
