@@ -21,7 +21,7 @@ public final class Matters {
     private Matters() {
     }
 
-    /** The embedded model (U²-Netp) on the best backend and device this machine has; needs no network. */
+    /** The embedded default model (U²-Netp) on the best backend and device this machine has; needs no network. */
     public static Matter create() {
         return create(MatterOptions.defaults());
     }
@@ -32,7 +32,7 @@ public final class Matters {
 
     /** Opens a {@link Matter} with {@code options}: the model on the chosen backend and devices, behind a scheduler. */
     public static Matter create(MatterOptions options) {
-        ModelSpec spec = options.model().orElseGet(ModelSpec::bundled);
+        ModelSpec spec = options.resolveModel(); // a named model is resolved (and maybe downloaded) here, not in the builder
         BackendSelector.Selection selection = BackendSelector.select(spec, options.backend().orElse(null),
                 options.devices(), options.precision(), options.cpuFallback());
         boolean gpu = selection.devices().get(0).isGpu();

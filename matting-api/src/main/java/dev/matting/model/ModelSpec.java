@@ -69,10 +69,11 @@ public final class ModelSpec {
 
     /**
      * The embedded default model, U²-Netp (the U²-Net authors' small salient-object model, run as rembg runs it),
-     * unpacked once from the backend jars into a local cache folder.
+     * unpacked from the backend jars into the default {@link ModelStore}'s cache folder and verified against the
+     * class-path bytes ({@code ModelStore.defaults().embedded()}).
      */
     public static ModelSpec bundled() {
-        return BundledModel.spec();
+        return ModelStore.defaults().embedded();
     }
 
     /**

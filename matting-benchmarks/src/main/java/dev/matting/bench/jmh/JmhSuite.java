@@ -121,7 +121,7 @@ public final class JmhSuite {
             append.addAll(cmd.getJvmArgsAppend().get());
         }
         for (String prop : List.of("ai.djl.offline", "java.awt.headless", ModelRef.BASE_PROPERTY, ModelRef.TINY_PROPERTY,
-                "dev.matting.cache")) {
+                "dev.matting.models.dir", "dev.matting.offline")) {
             String v = System.getProperty(prop);
             if (v != null && append.stream().noneMatch(a -> a.startsWith("-D" + prop + "="))) {
                 append.add("-D" + prop + "=" + v);
