@@ -23,6 +23,12 @@ public interface Matter extends AutoCloseable {
     /** Mattes one image; throws a {@link MattingException} naming the input when it fails. */
     Matte matte(ImageSource source);
 
+    /**
+     * Mattes one image with per-call post-processing, background and output instead of the Matter's own; the model
+     * is not reloaded. Throws a {@link MattingException} naming the input when it fails.
+     */
+    Matte matte(ImageSource source, MatteOptions options);
+
     default Matte matte(Path path) {
         return matte(ImageSource.of(path));
     }
@@ -47,6 +53,13 @@ public interface Matter extends AutoCloseable {
 
     /** Queues one image; the future completes with its matte or fails with a {@link MattingException}. */
     CompletableFuture<Matte> submit(ImageSource source);
+
+    /**
+     * Queues one image with per-call options (see {@link MatteOptions}); the future completes with its matte, whose
+     * {@link Matte#output()} is {@code options.output()}, or fails with a {@link MattingException}. The streaming
+     * {@link BatchJob} feeds every item through here.
+     */
+    CompletableFuture<Matte> submit(ImageSource source, MatteOptions options);
 
     /** Backend, device, precision and model in use. */
     MatterInfo info();

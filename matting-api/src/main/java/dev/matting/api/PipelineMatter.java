@@ -6,6 +6,7 @@ import dev.matting.common.MattingException;
 import dev.matting.model.ModelSpec;
 import dev.matting.pipeline.MattingPipeline;
 import dev.matting.pipeline.Prepared;
+import dev.matting.postprocess.PostProcess;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.SchedulerStats;
 import dev.matting.spi.BatchBackend;
@@ -62,6 +63,11 @@ public final class PipelineMatter implements Matter {
     }
 
     @Override
+    public Matte matte(ImageSource source, MatteOptions options) {
+        return await(submit(source, options), source);
+    }
+
+    @Override
     public List<MatteResult> matteAll(List<ImageSource> sources) {
         ensureOpen();
         // Prepare everything first, then queue it together, so same-shaped inputs share full micro-batches.
@@ -88,14 +94,26 @@ public final class PipelineMatter implements Matter {
 
     @Override
     public CompletableFuture<Matte> submit(ImageSource source) {
+        return submit(source, MatteOptions.defaults());
+    }
+
+    @Override
+    public CompletableFuture<Matte> submit(ImageSource source, MatteOptions options) {
         ensureOpen();
+        // Resolved once per call: per-call options change only the CPU stages after the forward pass.
+        PostProcess post = options.resolve(pipeline.postProcess());
+        Output output = options.output();
         CompletableFuture<Matte> result = CompletableFuture.supplyAsync(() -> pipeline.prepare(source), cpu)
-                .thenCompose(this::inferAndFinish);
+                .thenCompose(p -> inferAndFinish(p, post, output));
         return result.exceptionallyCompose(e -> CompletableFuture.failedFuture(asMattingException(source, e)));
     }
 
     private CompletableFuture<Matte> inferAndFinish(Prepared p) {
-        return scheduler.submit(p.input()).thenApplyAsync(alpha -> pipeline.finish(p, alpha), cpu);
+        return inferAndFinish(p, pipeline.postProcess(), Output.png());
+    }
+
+    private CompletableFuture<Matte> inferAndFinish(Prepared p, PostProcess post, Output output) {
+        return scheduler.submit(p.input()).thenApplyAsync(alpha -> pipeline.finish(p, alpha, post).withOutput(output), cpu);
     }
 
     @Override
