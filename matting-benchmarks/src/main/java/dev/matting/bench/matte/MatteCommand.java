@@ -249,7 +249,7 @@ public final class MatteCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %d done, %d failed, %d skipped%s in %s (%.2f images/s)%n",
                 s.wasCancelled() ? "stopped" : "finished", s.succeeded(), s.failed(), s.skipped(),
                 s.cancelled() > 0 ? ", " + s.cancelled() + " cancelled" : "", seconds(s.elapsed()), s.imagesPerSecond());
-        out.println("output: " + output.toAbsolutePath().normalize() + (report == null ? "" : ", report: " + report));
+        out.println("output: " + output + (report == null ? "" : ", report: " + report));
         out.flush();
     }
 
