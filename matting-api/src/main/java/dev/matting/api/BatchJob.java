@@ -184,6 +184,7 @@ public interface BatchJob {
             return this;
         }
 
+        /** Told after each input's outcome (see {@link ProgressListener}). */
         public Builder listener(ProgressListener value) {
             this.listener = Objects.requireNonNull(value, "listener");
             return this;

@@ -36,6 +36,7 @@ public final class MatteOptions {
         return DEFAULTS;
     }
 
+    /** A builder with nothing overridden. */
     public static Builder builder() {
         return new Builder();
     }
@@ -60,6 +61,7 @@ public final class MatteOptions {
         return Optional.ofNullable(background);
     }
 
+    /** What the matte is written as (default {@link Output#png()}). */
     public Output output() {
         return output;
     }
@@ -73,6 +75,7 @@ public final class MatteOptions {
         return background == null || background.equals(p.background()) ? p : p.toBuilder().background(background).build();
     }
 
+    /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.postProcess = postProcess;
@@ -130,6 +133,7 @@ public final class MatteOptions {
             return this;
         }
 
+        /** The options as set so far. */
         public MatteOptions build() {
             return new MatteOptions(this);
         }

@@ -85,6 +85,7 @@ public final class Output {
         return mask;
     }
 
+    /** PNG or JPEG. */
     public Format format() {
         return format;
     }

@@ -44,10 +44,12 @@ public final class Background {
         this.fit = fit;
     }
 
+    /** Nothing behind the cut-out: RGBA output. */
     public static Background transparent() {
         return TRANSPARENT;
     }
 
+    /** One colour behind the cut-out. */
     public static Background solid(Color color) {
         return new Background(Objects.requireNonNull(color, "color"), null, null);
     }
@@ -88,6 +90,7 @@ public final class Background {
         }
     }
 
+    /** True when nothing is behind the cut-out. */
     public boolean isTransparent() {
         return color == null;
     }
