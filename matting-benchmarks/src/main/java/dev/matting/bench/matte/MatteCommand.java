@@ -119,6 +119,7 @@ public final class MatteCommand implements Callable<Integer> {
     private final PrintStream err;
     private final boolean terminal;
     private volatile BatchRun running;
+    private volatile boolean stopRequested;
     private final CountDownLatch ended = new CountDownLatch(1);
 
     MatteCommand(PrintStream out, PrintStream err, boolean terminal) {
@@ -173,6 +174,7 @@ public final class MatteCommand implements Callable<Integer> {
 
     /** Ctrl-C (or SIGTERM): cancel what runs, and give the command time to write the report and the summary. */
     private void interrupted() {
+        stopRequested = true;
         BatchRun r = running;
         if (r != null) {
             r.cancel();
@@ -234,6 +236,9 @@ public final class MatteCommand implements Callable<Integer> {
             }
             BatchRun run = job.build().start();
             running = run;
+            if (stopRequested) {
+                run.cancel(); // Ctrl-C came while the model was loading
+            }
             BatchSummary s = run.await();
             progress.finish();
             printSummary(s);
