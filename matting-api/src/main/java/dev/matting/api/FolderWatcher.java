@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * The inputs of a watching folder job: first the files already there (as a plain folder job sees them), then each
  * file that appears or changes under the input folders, once it is complete. A file is complete when it has not
  * been modified for the quiet period and its format's end marker is there ({@link FileCompleteness}); one that stays
- * without its end marker for ten quiet periods is taken anyway, and fails with its own reason if it is broken.
+ * without its end marker for ten quiet periods (and at least 10 s) is taken anyway, and fails with its own reason if
+ * it is broken.
  *
  * <p>No file is handed out twice: a file is claimed from the moment it is handed out until the job reports its
  * outcome ({@link #finished}); after that its output exists and events for it are ignored; a failed file is taken
@@ -39,9 +40,11 @@ import java.util.stream.Stream;
  */
 final class FolderWatcher implements Iterator<Planned>, AutoCloseable {
     private static final int GIVE_UP_QUIET_PERIODS = 10;
+    private static final long GIVE_UP_AT_LEAST_MS = 10_000;
 
     private final FolderLayout layout;
     private final long quietMillis;
+    private final long giveUpMillis;
     private final long pollMillis;
     private final BooleanSupplier stopped;
     private final WatchService service;
@@ -56,6 +59,7 @@ final class FolderWatcher implements Iterator<Planned>, AutoCloseable {
     FolderWatcher(FolderLayout layout, Duration quietPeriod, BooleanSupplier stopped) {
         this.layout = layout;
         this.quietMillis = quietPeriod.toMillis();
+        this.giveUpMillis = Math.max(GIVE_UP_QUIET_PERIODS * quietMillis, GIVE_UP_AT_LEAST_MS);
         this.pollMillis = Math.max(10, quietMillis / 4);
         this.stopped = stopped;
         try {
@@ -232,7 +236,7 @@ final class FolderWatcher implements Iterator<Planned>, AutoCloseable {
         }
         long quietFor = System.currentTimeMillis() - attrs.lastModifiedTime().toMillis();
         boolean takeIt = quietFor >= quietMillis
-                && (FileCompleteness.looksComplete(file) || quietFor >= GIVE_UP_QUIET_PERIODS * quietMillis);
+                && (FileCompleteness.looksComplete(file) || quietFor >= giveUpMillis);
         if (takeIt) {
             candidates.remove(file);
             claimed.add(file);

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.matting.common.Device;
+import dev.matting.common.ImageSource;
+import dev.matting.common.RgbImage;
+import dev.matting.image.ImageDecoder;
 import dev.matting.testing.FakeBatchBackend;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -211,6 +214,27 @@ class FolderJobTest {
                 .collect(Collectors.groupingBy(l -> l.get("input").getAsString(), Collectors.counting()));
         assertEquals(60, okPerInput.size());
         assertTrue(okPerInput.values().stream().allMatch(n -> n == 1), "no input was matted twice: " + okPerInput);
+    }
+
+    @Test
+    void webpFilesAreInputs() throws IOException {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        // made with cwebp from a 40x30 disc picture: one lossless, one lossy (VP8L and VP8 decoders)
+        for (String name : new String[] {"disc-40x30.webp", "disc-40x30-lossy.webp"}) {
+            try (var res = getClass().getResourceAsStream("/webp/" + name)) {
+                Files.copy(res, in.resolve(name));
+            }
+        }
+        RgbImage lossless = ImageDecoder.decode(ImageSource.of(in.resolve("disc-40x30.webp")));
+        assertEquals(40, lossless.width());
+        assertEquals(0xe0c0a0, lossless.rgbAt(20, 15), "lossless WebP decodes exactly");
+        Path out = dir.resolve("out");
+        try (Matter matter = FakeMatters.rig().matter()) {
+            assertEquals(2, BatchJob.builder(matter).folder(in, out).build().run().succeeded());
+        }
+        assertEquals(new TreeSet<>(List.of("disc-40x30-lossy.png", "disc-40x30.png")), files(out));
+        assertEquals(30, ImageIO.read(out.resolve("disc-40x30-lossy.png").toFile()).getHeight());
     }
 
     @Test
