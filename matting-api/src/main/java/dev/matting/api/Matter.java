@@ -51,6 +51,12 @@ public interface Matter extends AutoCloseable {
     /** Mattes one image; throws a {@link MattingException} naming the input when it fails. */
     Matte matte(ImageSource source);
 
+    /**
+     * Mattes one image with per-call post-processing, background and output instead of the Matter's own; the model
+     * is not reloaded. Throws a {@link MattingException} naming the input when it fails.
+     */
+    Matte matte(ImageSource source, MatteOptions options);
+
     default Matte matte(Path path) {
         return matte(ImageSource.of(path));
     }
@@ -88,6 +94,13 @@ public interface Matter extends AutoCloseable {
      * waits while the Matter is full. See the class comment for timeout, cancel and close.
      */
     CompletableFuture<Matte> submit(ImageSource source);
+
+    /**
+     * Queues one image with per-call options (see {@link MatteOptions}); the future completes with its matte, whose
+     * {@link Matte#output()} is {@code options.output()}, or fails with a {@link MattingException}. The streaming
+     * {@link BatchJob} feeds every item through here.
+     */
+    CompletableFuture<Matte> submit(ImageSource source, MatteOptions options);
 
     /** Backend, device, precision and model in use. */
     MatterInfo info();

@@ -9,6 +9,7 @@ import dev.matting.common.SchedulerShutdownException;
 import dev.matting.model.ModelSpec;
 import dev.matting.pipeline.MattingPipeline;
 import dev.matting.pipeline.Prepared;
+import dev.matting.postprocess.PostProcess;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.Overflow;
 import dev.matting.scheduler.SchedulerConfig;
@@ -107,6 +108,11 @@ public final class PipelineMatter implements Matter {
     }
 
     @Override
+    public Matte matte(ImageSource source, MatteOptions options) {
+        return await(submit(source, options), source);
+    }
+
+    @Override
     public List<MatteResult> matteAll(List<ImageSource> sources) {
         Objects.requireNonNull(sources, "sources");
         if (closed.get()) {
@@ -120,7 +126,7 @@ public final class PipelineMatter implements Matter {
         for (int i = 0; i < sources.size(); i++) {
             ImageSource s = sources.get(i);
             mattes.add(s == null ? CompletableFuture.failedFuture(new ImageDecodeException("sources[" + i + "]",
-                    "the list holds null at index " + i + ", not an image source")) : start(s, true));
+                    "the list holds null at index " + i + ", not an image source")) : start(s, true, MatteOptions.defaults()));
         }
         List<MatteResult> results = new ArrayList<>(sources.size());
         for (int i = 0; i < sources.size(); i++) {
@@ -136,8 +142,14 @@ public final class PipelineMatter implements Matter {
 
     @Override
     public CompletableFuture<Matte> submit(ImageSource source) {
+        return submit(source, MatteOptions.defaults());
+    }
+
+    @Override
+    public CompletableFuture<Matte> submit(ImageSource source, MatteOptions options) {
         Objects.requireNonNull(source, "source");
-        return start(source, false);
+        Objects.requireNonNull(options, "options");
+        return start(source, false, options);
     }
 
     /**
@@ -145,12 +157,12 @@ public final class PipelineMatter implements Matter {
      * at admission (a {@code matteAll} item); else BLOCK waits for room within the request's own timeout, REJECT does
      * not wait, and a thread of this Matter never waits (it would wait on itself).
      */
-    private MatteCall start(ImageSource source, boolean paced) {
+    private MatteCall start(ImageSource source, boolean paced, MatteOptions options) {
         MatteCall call = new MatteCall(source, System.nanoTime(), timeoutNanos, counts, admission);
         boolean own = OWN_THREAD.get() == this;
         boolean wait = paced || (overflow == Overflow.BLOCK && !own);
         switch (admission.enter(call, wait, paced ? Admission.NO_DEADLINE : call.deadline())) {
-            case ADMITTED -> launch(call, paced);
+            case ADMITTED -> launch(call, paced, options);
             case FULL -> call.reject("the Matter already has " + admission.capacity() + " requests in flight"
                     + " (queueCapacity) and " + (own ? "a submit from one of its own threads cannot wait for room"
                     : "the overflow policy is REJECT"));
@@ -161,10 +173,13 @@ public final class PipelineMatter implements Matter {
         return call;
     }
 
-    private void launch(MatteCall call, boolean restartClock) {
+    private void launch(MatteCall call, boolean restartClock, MatteOptions options) {
         call.start(timers, restartClock);
+        // Resolved once per call: per-call options change only the CPU stages after the forward pass.
+        PostProcess post = options.resolve(pipeline.postProcess());
+        Output output = options.output();
         try {
-            call.prepareTask(cpu.submit(() -> prepare(call)));
+            call.prepareTask(cpu.submit(() -> prepare(call, post, output)));
         } catch (RejectedExecutionException e) {
             call.fail(new SchedulerShutdownException("'" + call.source().name() + "' could not start: the Matter's"
                     + " workers have stopped"));
@@ -172,7 +187,7 @@ public final class PipelineMatter implements Matter {
     }
 
     /** Stage 1, on a CPU worker: decode and preprocess, then hand the input to the scheduler. */
-    private void prepare(MatteCall call) {
+    private void prepare(MatteCall call, PostProcess post, Output output) {
         if (!call.beginDecode()) {
             return;
         }
@@ -196,12 +211,13 @@ public final class PipelineMatter implements Matter {
         call.inference(alpha);
         alpha.whenComplete((a, error) -> {
             call.alphaArrived();
-            onCpu(call, () -> finish(call, prepared, a, error));
+            onCpu(call, () -> finish(call, prepared, a, error, post, output));
         });
     }
 
     /** Stage 2, on a CPU worker: the alpha back to the source's size, post-processed. */
-    private void finish(MatteCall call, Prepared prepared, float[] alpha, Throwable error) {
+    private void finish(MatteCall call, Prepared prepared, float[] alpha, Throwable error, PostProcess post,
+            Output output) {
         if (!call.enter(MatteCall.Stage.POST_PROCESSING)) {
             return;
         }
@@ -210,7 +226,7 @@ public final class PipelineMatter implements Matter {
             return;
         }
         try {
-            call.succeed(pipeline.finish(prepared, alpha));
+            call.succeed(pipeline.finish(prepared, alpha, post).withOutput(output));
         } catch (Throwable t) {
             call.fail(asMattingException(call.source(), t));
         }

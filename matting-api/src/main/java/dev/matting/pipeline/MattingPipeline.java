@@ -39,6 +39,11 @@ public final class MattingPipeline {
     }
 
     public Matte finish(Prepared prepared, float[] rawAlpha) {
+        return finish(prepared, rawAlpha, postProcess);
+    }
+
+    /** As {@link #finish(Prepared, float[])} with another post-processing than this pipeline's (a per-call option). */
+    public Matte finish(Prepared prepared, float[] rawAlpha, PostProcess postProcess) {
         ModelInput in = prepared.input();
         if (rawAlpha.length != in.height() * in.width()) {
             throw new InferenceException("model returned " + rawAlpha.length + " alpha values for '"

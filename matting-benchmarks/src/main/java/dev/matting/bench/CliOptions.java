@@ -15,6 +15,7 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
 
     public static final String USAGE = """
             Usage: java -jar matting-benchmarks.jar [options]
+                   java -jar matting-benchmarks.jar matte IN... -o OUT [options]   (matte your photos; matte --help)
 
             Default run: mattes the photos of samples/photos with the embedded model (U^2-Netp) through every
             available backend, writes RGBA PNGs and a before/after contact sheet, prints a comparison, runs the

@@ -20,13 +20,18 @@ import java.util.Map;
 
 /**
  * The runnable entry point: the sample demo, the comparison table and the report by default; the JMH suite with
- * {@code --full} or {@code --jmh}. See {@link CliOptions#USAGE}.
+ * {@code --full} or {@code --jmh}. See {@link CliOptions#USAGE}. {@code matte ...} runs the command for people
+ * ({@link dev.matting.bench.matte.MatteCommand}) instead.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("matte")) {
+            dev.matting.bench.matte.MatteCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int code;
         try {
             code = run(CliOptions.parse(args), System.out);
