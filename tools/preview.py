@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Looks at a trained model the way a person would: writes OUT/train-preview.png (8 synthetic training composites
-beside their true alpha) and OUT/samples-preview.png (each image of samples/ beside the alpha the TorchScript FP32
-export of OUT/tiny predicts for it, at the model's 384 px policy).
+beside their true alpha) and OUT/samples-preview.png (each image of IMAGES beside the alpha the TorchScript FP32
+export of OUT/tiny predicts for it, at the model's 384 px policy). IMAGES defaults to out/samples, the synthetic
+scenes `java -jar matting-benchmarks/target/matting-benchmarks.jar --generate-samples out/samples` writes (the tiny
+model is trained on such scenes; the photos of samples/photos are for the embedded U^2-Netp).
 
-Usage (from the repository root): python3 tools/preview.py OUT    # after tools/unet.py --variant tiny --out OUT/tiny
+Usage (from the repository root): python3 tools/preview.py OUT [IMAGES]  # after tools/unet.py --variant tiny --out OUT/tiny
 """
 import sys, glob, torch, numpy as np
 from PIL import Image
@@ -16,7 +18,8 @@ row = torch.cat([torch.cat([img[i], alpha[i].expand(3, -1, -1)], 2) for i in ran
 Image.fromarray((row.permute(1, 2, 0).numpy() * 255).astype("uint8")).save(out + "/train-preview.png")
 ts = torch.jit.load(out + "/tiny/unet-tiny-fp32.pt")
 tiles = []
-for f in sorted(glob.glob("samples/*.jpg")):
+images = sys.argv[2] if len(sys.argv) > 2 else "out/samples"
+for f in sorted(glob.glob(images + "/*.jpg") + glob.glob(images + "/*.png")):
     im = Image.open(f).convert("RGB")
     im.thumbnail((384, 384))
     w, h = im.size

@@ -2,6 +2,7 @@ package dev.matting.api;
 
 import dev.matting.common.MattingException;
 import dev.matting.common.RgbImage;
+import dev.matting.image.JpegWriter;
 import dev.matting.image.PngEncoder;
 import dev.matting.io.AtomicFiles;
 import dev.matting.postprocess.Background;
@@ -17,24 +18,41 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The result of matting one image: an 8-bit alpha at the source's full resolution, the decoded source, and the
- * background chosen by post-processing, with helpers to render a mask, a cut-out or a composite and write PNGs.
- * Immutable and safe to share.
+ * The result of matting one image: an 8-bit alpha at the source's full resolution, the decoded source, the
+ * background chosen by post-processing and the {@link Output} asked for, with helpers to render a mask, a cut-out or
+ * a composite and to write them. Immutable and safe to share.
  */
 public final class Matte {
     private final RgbImage source;
     private final byte[] alpha;
     private final Background background;
+    private final Output output;
+
+    /** A matte that {@link #write(Path)}s as {@link Output#png()}. */
+    public Matte(RgbImage source, byte[] alpha, Background background) {
+        this(source, alpha, background, Output.png());
+    }
 
     /** @param alpha {@code source.width() x source.height()} values, handed over (not copied) */
-    public Matte(RgbImage source, byte[] alpha, Background background) {
+    public Matte(RgbImage source, byte[] alpha, Background background, Output output) {
         this.source = Objects.requireNonNull(source, "source");
         this.alpha = Objects.requireNonNull(alpha, "alpha");
         this.background = Objects.requireNonNull(background, "background");
+        this.output = Objects.requireNonNull(output, "output");
         if (alpha.length != source.width() * source.height()) {
             throw new IllegalArgumentException("alpha has " + alpha.length + " values for a " + source.width() + "x"
                     + source.height() + " image");
         }
+    }
+
+    /** The same matte (sharing its pixels) written as {@code value} by {@link #write(Path)}. */
+    public Matte withOutput(Output value) {
+        return value.equals(output) ? this : new Matte(source, alpha, background, value);
+    }
+
+    /** What {@link #write(Path)} and {@link #encode()} produce. */
+    public Output output() {
+        return output;
     }
 
     public int width() {
@@ -116,17 +134,21 @@ public final class Matte {
         return composite((i, c) -> c == 0 ? r : c == 1 ? g : b);
     }
 
-    /** The cut-out over another image, which is scaled to this matte's size when it differs. */
+    /**
+     * The cut-out over another image; a backdrop of another size is scaled to cover this matte, keeping its aspect
+     * ratio, and cropped evenly (never stretched).
+     */
     public BufferedImage compositeOver(BufferedImage backdrop) {
-        BufferedImage bg = backdrop;
-        if (bg.getWidth() != width() || bg.getHeight() != height()) {
-            bg = new BufferedImage(width(), height(), BufferedImage.TYPE_INT_RGB);
-            java.awt.Graphics2D g2 = bg.createGraphics();
-            g2.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g2.drawImage(backdrop, 0, 0, width(), height(), null);
-            g2.dispose();
+        return compositeOver(Background.image(backdrop, Background.Fit.COVER));
+    }
+
+    /** The cut-out over a colour or a fitted image; over white when {@code backdrop} is transparent. */
+    public BufferedImage compositeOver(Background backdrop) {
+        Background bg = backdrop.isTransparent() ? Background.solid(Color.WHITE) : backdrop;
+        if (bg.color().isPresent()) {
+            return compositeOver(bg.color().get());
         }
-        int[] bgRgb = bg.getRGB(0, 0, width(), height(), null, 0, width());
+        int[] bgRgb = bg.pixels(width(), height());
         return composite((i, c) -> (bgRgb[i] >> (16 - 8 * c)) & 0xff);
     }
 
@@ -150,9 +172,53 @@ public final class Matte {
         return img;
     }
 
-    /** The output the post-processing asked for: the RGBA cut-out, or the composite over the solid background. */
+    /**
+     * The picture the post-processing asked for: the RGBA cut-out, or the composite over the solid or image
+     * background. Ignores {@link #output()}; see {@link #render(Output)}.
+     */
     public BufferedImage render() {
-        return background.color().map(this::compositeOver).orElseGet(this::toRgbaImage);
+        return background.isTransparent() ? toRgbaImage() : compositeOver(background);
+    }
+
+    /**
+     * The picture {@code out} writes: the grey mask for a mask output; for a JPEG the composite over the background
+     * (over white when it is transparent, as JPEG has no alpha); else {@link #render()}.
+     */
+    public BufferedImage render(Output out) {
+        if (out.isMask()) {
+            return toMaskImage();
+        }
+        if (out.format() == Output.Format.JPEG) {
+            return compositeOver(background);
+        }
+        return render();
+    }
+
+    /** Encodes this matte as {@link #output()} asks (PNG by default). */
+    public byte[] encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(width() * height());
+        try {
+            write(out, output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes this matte as {@link #output()} asks to a file, atomically: a failure leaves no partial file behind. */
+    public void write(Path file) {
+        writeAtomically(file, out -> write(out, output), output.format().name());
+    }
+
+    /** Writes this matte to a stream as {@code out} asks: mask or image, PNG or JPEG. */
+    public void write(OutputStream stream, Output out) throws IOException {
+        if (out.format() == Output.Format.JPEG) {
+            JpegWriter.write(stream, render(out), out.quality());
+        } else if (out.isMask()) {
+            PngEncoder.write(stream, width(), height(), alpha, PngEncoder.Layout.GRAY);
+        } else {
+            writePng(stream);
+        }
     }
 
     /**
@@ -188,19 +254,19 @@ public final class Matte {
 
     /** Writes {@link #render()} as a PNG file, atomically: a failure leaves no partial file behind. */
     public void writePng(Path file) {
-        writeAtomically(file, this::writePng);
+        writeAtomically(file, this::writePng, "PNG");
     }
 
     /** Writes the alpha alone as a grey PNG file, atomically. */
     public void writeMaskPng(Path file) {
-        writeAtomically(file, out -> PngEncoder.write(out, width(), height(), alpha, PngEncoder.Layout.GRAY));
+        writeAtomically(file, out -> write(out, Output.mask()), "PNG");
     }
 
-    private static void writeAtomically(Path file, AtomicFiles.Content content) {
+    private static void writeAtomically(Path file, AtomicFiles.Content content, String format) {
         try {
             AtomicFiles.write(file, content);
         } catch (IOException e) {
-            throw new MattingException("cannot write PNG '" + file + "': " + e, e);
+            throw new MattingException("cannot write " + format + " '" + file + "': " + e, e);
         }
     }
 }

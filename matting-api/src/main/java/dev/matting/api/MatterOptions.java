@@ -2,7 +2,9 @@ package dev.matting.api;
 
 import dev.matting.common.Device;
 import dev.matting.common.Precision;
+import dev.matting.image.DecodeLimits;
 import dev.matting.model.ModelSpec;
+import dev.matting.model.ModelStore;
 import dev.matting.postprocess.PostProcess;
 import dev.matting.postprocess.Preset;
 import dev.matting.scheduler.MemorySource;
@@ -21,9 +23,15 @@ import java.util.Optional;
  * post-processing, threads and scheduling. Immutable; every unset option has a sensible default (bundled model, best
  * backend, a GPU when present, FP16 on GPU and FP32 on CPU, no post-processing, one CPU worker per core, micro-batches
  * of up to 8 sized from free device memory, a 5 ms batching window).
+ *
+ * <p>The model is one of: a {@link ModelSpec} or model folder ({@code model(Path)}), a name resolved through a
+ * {@link ModelStore} when the {@link Matter} is created ({@code model("isnet-general-use")}), or nothing, for the
+ * embedded default. The last one set wins.
  */
 public final class MatterOptions {
     private final ModelSpec model;
+    private final String modelName;
+    private final ModelStore modelStore;
     private final String backend;
     private final Precision precision;
     private final PostProcess postProcess;
@@ -35,9 +43,12 @@ public final class MatterOptions {
     private final SchedulerConfig scheduling;
     private final MemorySource memorySource;
     private final boolean cpuFallback;
+    private final DecodeLimits decodeLimits;
 
     private MatterOptions(Builder b) {
         this.model = b.model;
+        this.modelName = b.modelName;
+        this.modelStore = b.modelStore;
         this.backend = b.backend;
         this.precision = b.precision;
         this.postProcess = b.postProcess;
@@ -49,6 +60,7 @@ public final class MatterOptions {
         this.scheduling = b.scheduling.build();
         this.memorySource = b.memorySource;
         this.cpuFallback = b.cpuFallback;
+        this.decodeLimits = b.decodeLimits != null ? b.decodeLimits : DecodeLimits.defaults();
     }
 
     public static Builder builder() {
@@ -59,9 +71,34 @@ public final class MatterOptions {
         return builder().build();
     }
 
-    /** The model, or empty for the embedded default. */
+    /** The model given as a descriptor or folder; empty when it is given by name, or is the embedded default. */
     public Optional<ModelSpec> model() {
         return Optional.ofNullable(model);
+    }
+
+    /** The model given by name, resolved through {@link #modelStore()} when the {@link Matter} is created. */
+    public Optional<String> modelName() {
+        return Optional.ofNullable(modelName);
+    }
+
+    /** The store that resolves {@link #modelName()} and unpacks the embedded default; empty for {@link ModelStore#defaults()}. */
+    public Optional<ModelStore> modelStore() {
+        return Optional.ofNullable(modelStore);
+    }
+
+    /**
+     * The model these options mean, with its files on disk: {@link #model()} when set, else {@link #modelName()}
+     * resolved through the store (downloaded on first use), else the store's embedded default. Called by
+     * {@link Matters#create(MatterOptions)}; may download, so it is not called while options are built.
+     *
+     * @throws dev.matting.common.ModelException when the named model cannot be resolved
+     */
+    public ModelSpec resolveModel() {
+        if (model != null) {
+            return model;
+        }
+        ModelStore store = modelStore != null ? modelStore : ModelStore.defaults();
+        return modelName != null ? store.resolve(modelName) : store.embedded();
     }
 
     /** The backend name asked for, or empty for the best one available. */
@@ -106,6 +143,14 @@ public final class MatterOptions {
         return precision;
     }
 
+    /**
+     * How large an input may decode: pixels and bytes, checked from its header before any pixel memory is allocated
+     * (default {@link DecodeLimits#defaults()}: 100 megapixels and min(768 MiB, max heap / 2)).
+     */
+    public DecodeLimits decodeLimits() {
+        return decodeLimits;
+    }
+
     public PostProcess postProcess() {
         return postProcess;
     }
@@ -132,11 +177,14 @@ public final class MatterOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.model = model;
+        b.modelName = modelName;
+        b.modelStore = modelStore;
         b.backend = backend;
         b.devices = new ArrayList<>(devices);
         b.scheduling = scheduling.toBuilder();
         b.memorySource = memorySource;
         b.cpuFallback = cpuFallback;
+        b.decodeLimits = decodeLimits;
         b.precision = precision;
         b.postProcess = postProcess;
         b.cpuThreads = cpuThreads;
@@ -148,7 +196,7 @@ public final class MatterOptions {
 
     @Override
     public String toString() {
-        return "MatterOptions[model=" + (model == null ? "embedded" : model.name()) + ", backend="
+        return "MatterOptions[model=" + (model != null ? model.name() : modelName != null ? modelName : "embedded") + ", backend="
                 + (backend == null ? "auto" : backend) + ", device=" + (devices.isEmpty() ? "auto" : devices) + ", precision="
                 + precision + ", " + postProcess + ", cpuThreads=" + cpuThreads + ", " + scheduling + "]";
     }
@@ -156,11 +204,14 @@ public final class MatterOptions {
     /** Collects options; setters validate at once and name the bad value. */
     public static final class Builder {
         private ModelSpec model;
+        private String modelName;
+        private ModelStore modelStore;
         private String backend;
         private List<Device> devices = new ArrayList<>();
         private SchedulerConfig.Builder scheduling = SchedulerConfig.builder();
         private MemorySource memorySource;
         private boolean cpuFallback;
+        private DecodeLimits decodeLimits;
         private Precision precision = Precision.AUTO;
         private PostProcess postProcess = PostProcess.NONE;
         private int cpuThreads = Runtime.getRuntime().availableProcessors();
@@ -171,14 +222,37 @@ public final class MatterOptions {
         private Builder() {
         }
 
+        /** A model already loaded; replaces a model name set before. */
         public Builder model(ModelSpec spec) {
             this.model = Objects.requireNonNull(spec, "model");
+            this.modelName = null;
             return this;
         }
 
-        /** A model folder (or its {@code model.json}). */
+        /** A model folder (or its {@code model.json}), read now; replaces a model name set before. */
         public Builder model(Path modelJsonOrDirectory) {
             return model(ModelSpec.load(modelJsonOrDirectory));
+        }
+
+        /**
+         * A model by name (e.g. {@code "u2net"}, {@code "isnet-general-use"}; see {@link dev.matting.model.ModelCatalog}),
+         * resolved through the {@link #modelStore(ModelStore) model store} when the {@link Matter} is created, not
+         * now: it may download on first use. Replaces a model or folder set before.
+         */
+        public Builder model(String name) {
+            Objects.requireNonNull(name, "model name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("model name must not be blank");
+            }
+            this.modelName = name.trim();
+            this.model = null;
+            return this;
+        }
+
+        /** The store that resolves a model name and unpacks the embedded default (default {@link ModelStore#defaults()}). */
+        public Builder modelStore(ModelStore store) {
+            this.modelStore = Objects.requireNonNull(store, "modelStore");
+            return this;
         }
 
         /** {@code pytorch}, {@code onnxruntime}, or {@code auto}. */
@@ -213,13 +287,16 @@ public final class MatterOptions {
             return this;
         }
 
-        /** Shorthand for {@link SchedulerConfig.Builder#queueCapacity}: requests that may wait before {@code overflow} applies. */
+        /**
+         * Shorthand for {@link SchedulerConfig.Builder#queueCapacity}: requests that may be in flight in the Matter
+         * (accepted, their work not ended) before {@code overflow} applies.
+         */
         public Builder queueCapacity(int capacity) {
             scheduling.queueCapacity(capacity);
             return this;
         }
 
-        /** Shorthand for {@link SchedulerConfig.Builder#overflow}: block the caller or reject when the queue is full. */
+        /** Shorthand for {@link SchedulerConfig.Builder#overflow}: block the caller or reject when the Matter is full. */
         public Builder overflow(Overflow value) {
             scheduling.overflow(value);
             return this;
@@ -242,14 +319,35 @@ public final class MatterOptions {
             return this;
         }
 
-        /** Shorthand for {@link SchedulerConfig.Builder#requestTimeout}: the limit on each request. */
+        /**
+         * Shorthand for {@link SchedulerConfig.Builder#requestTimeout}: the limit on each request, from the
+         * {@code submit} or {@code matte} call to its matte (decode, queue, forward pass, post-processing included).
+         */
         public Builder requestTimeout(Duration timeout) {
             scheduling.requestTimeout(timeout);
             return this;
         }
 
+        /**
+         * Shorthand for {@link SchedulerConfig.Builder#drainTimeout}: how long {@link Matter#close()} lets accepted
+         * work finish before failing what is left (default 30 s).
+         */
+        public Builder drainTimeout(Duration timeout) {
+            scheduling.drainTimeout(timeout);
+            return this;
+        }
+
         public Builder cpuFallback(boolean on) {
             this.cpuFallback = on;
+            return this;
+        }
+
+        /**
+         * The pixel count and byte budget an input may decode to; larger ones fail with an
+         * {@link dev.matting.common.ImageDecodeException} before any pixel is decoded.
+         */
+        public Builder decodeLimits(DecodeLimits value) {
+            this.decodeLimits = Objects.requireNonNull(value, "decodeLimits");
             return this;
         }
 

@@ -7,10 +7,12 @@ import dev.matting.gpu.GpuMonitor;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
+import dev.matting.scheduler.SchedulerConfig;
 import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +21,7 @@ public final class Matters {
     private Matters() {
     }
 
-    /** The embedded tiny model on the best backend and device this machine has; needs no network. */
+    /** The embedded default model (U²-Netp) on the best backend and device this machine has; needs no network. */
     public static Matter create() {
         return create(MatterOptions.defaults());
     }
@@ -30,7 +32,7 @@ public final class Matters {
 
     /** Opens a {@link Matter} with {@code options}: the model on the chosen backend and devices, behind a scheduler. */
     public static Matter create(MatterOptions options) {
-        ModelSpec spec = options.model().orElseGet(ModelSpec::bundled);
+        ModelSpec spec = options.resolveModel(); // a named model is resolved (and maybe downloaded) here, not in the builder
         BackendSelector.Selection selection = BackendSelector.select(spec, options.backend().orElse(null),
                 options.devices(), options.precision(), options.cpuFallback());
         boolean gpu = selection.devices().get(0).isGpu();
@@ -60,7 +62,10 @@ public final class Matters {
                     memory = MemorySource.unmeasured();
                 }
             }
-            MattingScheduler.Builder sb = MattingScheduler.builder().lanes(lanes).config(options.scheduling())
+            // The Matter bounds each request end to end (decode to matte) itself; a second clock started later
+            // inside the scheduler would only ever fire after the Matter's.
+            SchedulerConfig scheduling = options.scheduling().toBuilder().requestTimeout(Duration.ZERO).build();
+            MattingScheduler.Builder sb = MattingScheduler.builder().lanes(lanes).config(scheduling)
                     .memorySource(memory);
             if (fallback != null) {
                 sb.cpuFallback(fallback);

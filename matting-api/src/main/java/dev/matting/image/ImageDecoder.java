@@ -1,10 +1,5 @@
 package dev.matting.image;
 
-import com.drew.imaging.ImageMetadataReader;
-import com.drew.imaging.jpeg.JpegMetadataReader;
-import com.drew.metadata.Metadata;
-import com.drew.metadata.exif.ExifIFD0Directory;
-import com.drew.metadata.exif.ExifReader;
 import dev.matting.common.ImageDecodeException;
 import dev.matting.common.ImageSource;
 import dev.matting.common.RgbImage;
@@ -39,67 +34,68 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * TIFF, WBMP). Grey, palette, 1/2/4/16-bit and other colour models all come out as 8-bit RGB (16-bit samples are
  * rounded, not truncated). Images with an alpha channel are composited over white: pixels under alpha 0 often hold
  * garbage colour (whatever the editor left there), and the model must not see it. The EXIF orientation tag (all
- * eight values) is read with metadata-extractor and applied, so the result is upright as a viewer shows it; a
- * {@link BufferedImage} source is taken as already upright.
+ * eight values, from a JPEG's APP1, a PNG's eXIf chunk or a TIFF's first IFD) is applied, so the result is upright as
+ * a viewer shows it; a {@link BufferedImage} source is taken as already upright.
  *
  * <p>Data that ends early fails even where a reader would paper over it: the JPEG readers only warn ("Premature end
  * of JPEG file", "Truncated File - Missing EOI marker") and fill the rest with grey, which would silently give a
  * wrong matte, so those warnings are treated as errors.
  *
- * <p>To stop decompression bombs, an image whose header declares more pixels than the limit is refused before any
- * pixel is decoded. The limit is the system property {@value #MAX_PIXELS_PROPERTY}, 100 megapixels by default.
+ * <p>To stop decompression bombs, the header is checked against {@link DecodeLimits} before any pixel memory is
+ * allocated: the declared pixel count, and the bytes decoding it will take ({@link DecodeCost}: the reader's raster at
+ * its bit depth and channel count, progressive-JPEG coefficients, the RGB copy). An {@link OutOfMemoryError} while
+ * decoding (several large images at once on a small heap) fails that input with an {@link ImageDecodeException} too.
+ * Every failure, whatever the bytes, is an {@link ImageDecodeException} naming the input and the cause.
  */
 public final class ImageDecoder {
-    /** System property holding the largest pixel count (width x height) a decoded image may have. */
-    public static final String MAX_PIXELS_PROPERTY = "dev.matting.maxPixels";
-    static final long DEFAULT_MAX_PIXELS = 100_000_000L;
-
     private ImageDecoder() {
     }
 
     /**
-     * The upright 8-bit RGB image of a source.
+     * The upright 8-bit RGB image of a source, within {@link DecodeLimits#defaults()}.
      *
      * @throws ImageDecodeException naming the source and the cause: no such file, empty input, unknown format,
-     *         truncated or corrupt data, or more pixels than the limit
+     *         truncated or corrupt data, or more pixels or bytes than the limits
      */
     public static RgbImage decode(ImageSource source) {
-        return decode(source, maxPixels());
+        return decode(source, DecodeLimits.defaults());
     }
 
-    static RgbImage decode(ImageSource source, long maxPixels) {
+    /**
+     * The upright 8-bit RGB image of a source, refusing from its header alone an image above {@code limits}.
+     *
+     * @throws ImageDecodeException naming the source and the cause: no such file, empty input, unknown format,
+     *         truncated or corrupt data, more pixels or bytes than the limits, or no memory left to decode it
+     */
+    public static RgbImage decode(ImageSource source, DecodeLimits limits) {
         String name = source.name();
-        if (source.image().isPresent()) {
-            return toRgb(source.image().get(), name);
-        }
-        byte[] bytes = source.encoded().orElseThrow(() -> new ImageDecodeException(name, "source holds no image"));
-        if (bytes.length == 0) {
-            throw new ImageDecodeException(name, "empty input (0 bytes)");
-        }
-        BufferedImage image = read(bytes, name, maxPixels);
-        RgbImage rgb = toRgb(image, name);
-        int orientation = orientation(bytes);
-        return orientation <= 1 ? rgb : Orientation.apply(rgb, orientation);
-    }
-
-    private static long maxPixels() {
-        String v = System.getProperty(MAX_PIXELS_PROPERTY);
-        if (v == null || v.isBlank()) {
-            return DEFAULT_MAX_PIXELS;
-        }
+        DecodeCost[] cost = new DecodeCost[1];
         try {
-            long n = Long.parseLong(v.trim());
-            if (n < 1) {
-                throw new NumberFormatException("not positive");
+            if (source.image().isPresent()) {
+                return toRgb(source.image().get(), name);
             }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("system property " + MAX_PIXELS_PROPERTY + "='" + v
-                    + "' is not a positive pixel count", e);
+            byte[] bytes = source.encoded().orElseThrow(() -> new ImageDecodeException(name, "source holds no image"));
+            if (bytes.length == 0) {
+                throw new ImageDecodeException(name, "empty input (0 bytes)");
+            }
+            int orientation = ExifOrientation.read(bytes);
+            RgbImage rgb = toRgb(read(bytes, name, limits, orientation, cost), name);
+            return orientation <= 1 ? rgb : Orientation.apply(rgb, orientation);
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException(name, "ran out of memory while decoding"
+                    + (cost[0] == null ? "" : " " + cost[0].describe()) + String.format(Locale.ROOT,
+                            " (max heap %,d bytes, decode budget %,d bytes; other decodes may have been running)",
+                            Runtime.getRuntime().maxMemory(), limits.maxBytes()), e);
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A reader that decoded a colour model Java2D cannot convert, or an I/O failure reading the file.
+            throw new ImageDecodeException(name, "cannot convert the decoded image to RGB: " + describe(e), e);
         }
     }
 
-    private static BufferedImage read(byte[] bytes, String name, long maxPixels) {
+    private static BufferedImage read(byte[] bytes, String name, DecodeLimits limits, int orientation,
+            DecodeCost[] cost) {
         List<String> failures = new ArrayList<>();
         Throwable firstError = null;
         boolean anyReader = false;
@@ -109,7 +105,7 @@ public final class ImageDecoder {
                 anyReader = true;
                 ImageReader reader = readers.next();
                 try {
-                    return readWith(reader, bytes, name, maxPixels);
+                    return readWith(reader, bytes, name, limits, orientation, cost);
                 } catch (ImageDecodeException e) {
                     throw e;
                 } catch (IOException | RuntimeException e) {
@@ -123,7 +119,9 @@ public final class ImageDecoder {
                     reader.dispose();
                 }
             }
-        } catch (IOException e) {
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(name, "cannot read input: " + describe(e), e);
         }
         if (!anyReader) {
@@ -133,8 +131,8 @@ public final class ImageDecoder {
         throw new ImageDecodeException(name, "truncated or corrupt image data: " + failures.get(0), firstError);
     }
 
-    private static BufferedImage readWith(ImageReader reader, byte[] bytes, String name, long maxPixels)
-            throws IOException {
+    private static BufferedImage readWith(ImageReader reader, byte[] bytes, String name, DecodeLimits limits,
+            int orientation, DecodeCost[] cost) throws IOException {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             int w = reader.getWidth(0);
@@ -143,9 +141,24 @@ public final class ImageDecoder {
                 throw new IOException("image declares size " + w + "x" + h);
             }
             long pixels = (long) w * h;
-            if (pixels > maxPixels) {
-                throw new ImageDecodeException(name, "image is " + w + "x" + h + " = " + pixels
-                        + " pixels, above the limit of " + maxPixels + " (system property " + MAX_PIXELS_PROPERTY + ")");
+            if (pixels > limits.maxPixels()) {
+                throw new ImageDecodeException(name, String.format(Locale.ROOT,
+                        "image is %dx%d = %d pixels, above the limit of %d (DecodeLimits.maxPixels: "
+                                + "MatterOptions.decodeLimits or system property %s)",
+                        w, h, pixels, limits.maxPixels(), DecodeLimits.MAX_PIXELS_PROPERTY));
+            }
+            cost[0] = DecodeCost.of(reader, w, h, bytes, orientation);
+            if (cost[0].peakBytes() > limits.maxBytes()) {
+                throw new ImageDecodeException(name, String.format(Locale.ROOT,
+                        "image is %s, above the decode budget of %,d bytes (DecodeLimits.maxBytes: "
+                                + "MatterOptions.decodeLimits or system property %s); refused before decoding",
+                        cost[0].describe(), limits.maxBytes(), DecodeLimits.MAX_BYTES_PROPERTY));
+            }
+            if (cost[0].jpegScans() > DecodeLimits.MAX_JPEG_SCANS) {
+                throw new ImageDecodeException(name, String.format(Locale.ROOT,
+                        "JPEG has %d scans, above the limit of %d (each scan of a progressive JPEG re-converts the "
+                                + "whole %dx%d image); refused before decoding",
+                        cost[0].jpegScans(), DecodeLimits.MAX_JPEG_SCANS, w, h));
             }
             List<String> fatal = new ArrayList<>();
             IIOReadWarningListener warnings = (source, warning) -> {
@@ -186,24 +199,7 @@ public final class ImageDecoder {
 
     /** The EXIF orientation (1-8) of an encoded image, or 1 when it has none or its metadata cannot be read. */
     static int orientation(byte[] bytes) {
-        try {
-            Metadata md;
-            if (bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8) {
-                // JPEG: read only the EXIF segments, not every kind of metadata.
-                md = JpegMetadataReader.readMetadata(new ByteArrayInputStream(bytes), List.of(new ExifReader()));
-            } else {
-                md = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
-            }
-            for (ExifIFD0Directory dir : md.getDirectoriesOfType(ExifIFD0Directory.class)) {
-                if (dir.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-                    int o = dir.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-                    return o >= 1 && o <= 8 ? o : 1;
-                }
-            }
-        } catch (Exception | LinkageError e) {
-            // Orientation is best effort: metadata a viewer would ignore must not fail a decodable image.
-        }
-        return 1;
+        return ExifOrientation.read(bytes);
     }
 
     /** 8-bit sRGB of any {@link BufferedImage}; common layouts are read straight from their raster. */

@@ -1,7 +1,12 @@
 package dev.matting.image;
 
+import dev.matting.model.OutputAdapter;
+import dev.matting.model.ResizeFilter;
+import dev.matting.model.ResizeKernel;
+
 /**
- * Separable resampling used on the way into the model and back out: area averaging where an axis shrinks (every
+ * The SDK's own separable resampling ({@link ResizeFilter#SDK_AREA}), used on the way into the model and back out
+ * when a descriptor names no filter: area averaging where an axis shrinks (every
  * source pixel counts in proportion to its overlap, so nothing aliases) and bilinear interpolation with pixel-centre
  * alignment where it grows ({@code src = (dst + 0.5) * srcSize / dstSize - 0.5}, clamped at the edges). Both
  * directions use the same coordinate mapping, so going down and back up puts an edge where it was.
@@ -14,70 +19,25 @@ final class Resampler {
     record Axis(int[] start, int taps, float[] weights) {
     }
 
-    /** The weights that map {@code src} samples onto {@code dst} samples along one axis. */
+    /**
+     * The weights that map {@code src} samples onto {@code dst} samples along one axis: {@link ResizeFilter#SDK_AREA}'s
+     * kernel, laid out with one tap count for every output so the inner loops have no branches.
+     */
     static Axis axis(int src, int dst) {
         if (src < 1 || dst < 1) {
             throw new IllegalArgumentException("axis sizes must be >= 1, got " + src + " -> " + dst);
         }
-        if (src == dst) {
-            int[] start = new int[dst];
-            float[] w = new float[dst];
-            for (int i = 0; i < dst; i++) {
-                start[i] = i;
-                w[i] = 1f;
-            }
-            return new Axis(start, 1, w);
-        }
-        double ratio = (double) src / dst;
-        int[] lo = new int[dst];
-        int[] hi = new int[dst];
-        double[][] contrib = new double[dst][];
-        int taps = 1;
-        for (int i = 0; i < dst; i++) {
-            if (src > dst) {
-                double a = i * ratio;
-                double b = Math.min(src, (i + 1) * ratio);
-                int first = (int) Math.floor(a);
-                int last = Math.min(src - 1, (int) Math.ceil(b) - 1);
-                double[] w = new double[last - first + 1];
-                for (int j = first; j <= last; j++) {
-                    w[j - first] = Math.max(0, Math.min(b, j + 1) - Math.max(a, j));
-                }
-                lo[i] = first;
-                hi[i] = last;
-                contrib[i] = w;
-            } else {
-                double x = (i + 0.5) * ratio - 0.5;
-                int x0 = (int) Math.floor(x);
-                double f = x - x0;
-                if (x0 < 0) {
-                    lo[i] = hi[i] = 0;
-                    contrib[i] = new double[] {1};
-                } else if (x0 >= src - 1) {
-                    lo[i] = hi[i] = src - 1;
-                    contrib[i] = new double[] {1};
-                } else {
-                    lo[i] = x0;
-                    hi[i] = x0 + 1;
-                    contrib[i] = new double[] {1 - f, f};
-                }
-            }
-            taps = Math.max(taps, hi[i] - lo[i] + 1);
-        }
-        taps = Math.min(taps, src);
+        ResizeKernel k = ResizeFilter.SDK_AREA.kernel(src, dst);
+        int taps = Math.min(k.maxTaps(), src);
         int[] start = new int[dst];
         float[] weights = new float[dst * taps];
         for (int i = 0; i < dst; i++) {
-            // Every output gets the same tap count so the inner loops have no branches; shift windows that would
-            // run past the end back inside and leave the extra weights at zero.
-            int s = Math.min(lo[i], src - taps);
+            // Shift windows that would run past the end back inside and leave the extra weights at zero.
+            int lo = k.first(i);
+            int s = Math.min(lo, src - taps);
             start[i] = s;
-            double sum = 0;
-            for (double w : contrib[i]) {
-                sum += w;
-            }
-            for (int k = 0; k < contrib[i].length; k++) {
-                weights[i * taps + lo[i] - s + k] = (float) (contrib[i][k] / sum);
+            for (int t = 0; t < k.count(i); t++) {
+                weights[i * taps + lo - s + t] = (float) k.weight(i, t);
             }
         }
         return new Axis(start, taps, weights);
@@ -145,9 +105,9 @@ final class Resampler {
 
     /**
      * Resizes the {@code sw x sh} top-left region of a float plane (row stride {@code stride}) to {@code dw x dh}
-     * and quantises {@code [0, 1]} to 0..255 with rounding; values outside are clamped, NaN becomes 0.
+     * and quantises {@code [0, 1]} to 0..255 by {@code quantize}; values outside are clamped, NaN becomes 0.
      */
-    static byte[] planeToBytes(float[] src, int stride, int sw, int sh, int dw, int dh) {
+    static byte[] planeToBytes(float[] src, int stride, int sw, int sh, int dw, int dh, OutputAdapter.Quantize quantize) {
         byte[] out = new byte[dw * dh];
         Axis ax = axis(sw, dw);
         Axis ay = axis(sh, dh);
@@ -173,9 +133,7 @@ final class Resampler {
             verticalTap(tmp, 0, dw, ay, y, acc);
             int d = y * dw;
             for (int x = 0; x < dw; x++) {
-                float v = acc[x];
-                // The negated test also sends NaN to 0.
-                out[d + x] = !(v > 0) ? 0 : v >= 1 ? (byte) 255 : (byte) (int) (v * 255f + 0.5f);
+                out[d + x] = (byte) quantize.apply(acc[x]);
             }
         }
         return out;
@@ -212,7 +170,7 @@ final class Resampler {
      * Fills the padding of each CHW plane by repeating the last column and row: zeros would put a hard black border
      * next to the image, and the model would see an edge there and leak alpha into it.
      */
-    private static void padPlanes(byte[] out, int w, int h, int pw, int ph) {
+    static void padPlanes(byte[] out, int w, int h, int pw, int ph) {
         if (w == pw && h == ph) {
             return;
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,9 +22,20 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code target} atomically; on any failure the target is untouched and no temporary file remains. */
+    /**
+     * Writes {@code target} atomically; on any failure the target is untouched and no temporary file remains.
+     *
+     * @throws IOException naming the path when it cannot be a file: a root (no parent, no name), an existing directory
+     *                     (an empty one would otherwise be replaced by the rename), or a parent that is a file
+     */
     public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
+        if (abs.getParent() == null || abs.getFileName() == null) {
+            throw new FileSystemException(target.toString(), null, "is a root directory, not a file path");
+        }
+        if (Files.isDirectory(abs)) {
+            throw new FileSystemException(target.toString(), null, "is a directory");
+        }
         Files.createDirectories(abs.getParent());
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".part");
         try {

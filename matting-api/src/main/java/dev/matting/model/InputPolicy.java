@@ -1,23 +1,179 @@
 package dev.matting.model;
 
-/** How a source image is sized for the model: a fixed square, or the longest side scaled to N and padded to a multiple of M. */
-public sealed interface InputPolicy permits InputPolicy.FixedSquare, InputPolicy.LongestSide {
+/**
+ * How a source image is sized for the model: the size it is resampled to ({@link #scale}) and the size of the
+ * tensor after padding ({@link #pad}). Padding, where a policy has it, replicates the edge at the right and bottom
+ * and is cut off the alpha before it goes back to the source size.
+ *
+ * <p>Every side a policy names, and every padded side it can produce, is at most {@link #MAX_SIDE}: a model input
+ * then has at most {@code 3 x 16384 x 16384} elements, which no index or allocation size overflows.
+ */
+public sealed interface InputPolicy
+        permits InputPolicy.FixedSquare, InputPolicy.LongestSide, InputPolicy.Stretch, InputPolicy.ShortSide {
 
-    /** Stretch-free: the image is scaled to fit {@code size x size} keeping its aspect ratio, then padded to the square. */
-    record FixedSquare(int size) implements InputPolicy {
-        public FixedSquare {
-            if (size < 1) {
-                throw new IllegalArgumentException("fixed-square size must be positive, got " + size);
-            }
+    /** The largest side, in pixels, of any model input. */
+    int MAX_SIDE = 16384;
+
+    /** A width and height in pixels. */
+    record Size(int width, int height) {
+        @Override
+        public String toString() {
+            return width + "x" + height;
         }
     }
 
-    /** The longest side becomes {@code size}; each side is then padded up to a multiple of {@code multiple}. */
+    /**
+     * The size the source is resampled to.
+     *
+     * @throws IllegalArgumentException when a source side is below 1, or the result would exceed {@link #MAX_SIDE}
+     */
+    Size scale(int sourceWidth, int sourceHeight);
+
+    /** The size of the model input once {@code scaled} is padded; equal to it for policies without padding. */
+    Size pad(Size scaled);
+
+    /**
+     * Letterbox: the longest side becomes {@code size}, the other keeps the aspect ratio (rounded, at least 1), and
+     * both are padded to {@code size x size}.
+     */
+    record FixedSquare(int size) implements InputPolicy {
+        public FixedSquare {
+            checkSide("fixed-square size", size);
+        }
+
+        @Override
+        public Size scale(int sourceWidth, int sourceHeight) {
+            return longestTo(sourceWidth, sourceHeight, size);
+        }
+
+        @Override
+        public Size pad(Size scaled) {
+            return new Size(size, size);
+        }
+    }
+
+    /**
+     * The longest side becomes {@code size}, the other keeps the aspect ratio (rounded, at least 1); each side is then
+     * padded up to a multiple of {@code multiple}.
+     */
     record LongestSide(int size, int multiple) implements InputPolicy {
         public LongestSide {
-            if (size < 1 || multiple < 1) {
-                throw new IllegalArgumentException("longest-side needs size and multiple >= 1, got " + size + ", " + multiple);
+            checkSide("longest-side size", size);
+            checkSide("longest-side multiple", multiple);
+            if (roundUp(size, multiple) > MAX_SIDE) {
+                throw new IllegalArgumentException("longest-side size " + size + " padded to a multiple of " + multiple
+                        + " is " + roundUp(size, multiple) + ", more than " + MAX_SIDE);
             }
         }
+
+        @Override
+        public Size scale(int sourceWidth, int sourceHeight) {
+            return longestTo(sourceWidth, sourceHeight, size);
+        }
+
+        @Override
+        public Size pad(Size scaled) {
+            return new Size((int) roundUp(scaled.width(), multiple), (int) roundUp(scaled.height(), multiple));
+        }
+    }
+
+    /**
+     * Resize to exactly {@code width x height}, ignoring the aspect ratio, no padding: what rembg (U²-Net, ISNet,
+     * BiRefNet) and imgly do.
+     */
+    record Stretch(int width, int height) implements InputPolicy {
+        public Stretch {
+            checkSide("stretch width", width);
+            checkSide("stretch height", height);
+        }
+
+        @Override
+        public Size scale(int sourceWidth, int sourceHeight) {
+            checkSource(sourceWidth, sourceHeight);
+            return new Size(width, height);
+        }
+
+        @Override
+        public Size pad(Size scaled) {
+            return scaled;
+        }
+    }
+
+    /**
+     * MODNet's rule ({@code get_scale_factor} in its {@code onnx/inference_onnx.py}), no padding: an image whose
+     * sides straddle {@code size} (shorter &lt;= size &lt;= longer) keeps its size; otherwise the short side becomes
+     * {@code size} and the long side {@code int(long / short * size)}. Each side is then floored to a multiple of
+     * {@code multiple}, and kept at least {@code multiple} (MODNet itself would hand its network a zero-sized side
+     * there).
+     */
+    record ShortSide(int size, int multiple) implements InputPolicy {
+        public ShortSide {
+            checkSide("short-side size", size);
+            if (multiple < 1 || multiple > size) {
+                throw new IllegalArgumentException("short-side multiple must be 1.." + size + " (the size), got "
+                        + multiple);
+            }
+        }
+
+        @Override
+        public Size scale(int sourceWidth, int sourceHeight) {
+            checkSource(sourceWidth, sourceHeight);
+            int w = sourceWidth;
+            int h = sourceHeight;
+            long rw;
+            long rh;
+            if (Math.max(h, w) < size || Math.min(h, w) > size) {
+                // as Python computes it: a float division, times the size, truncated
+                if (w >= h) {
+                    rh = size;
+                    rw = (long) ((double) w / h * size);
+                } else {
+                    rw = size;
+                    rh = (long) ((double) h / w * size);
+                }
+            } else {
+                rh = h;
+                rw = w;
+            }
+            rw = Math.max(multiple, rw - rw % multiple);
+            rh = Math.max(multiple, rh - rh % multiple);
+            if (rw > MAX_SIDE || rh > MAX_SIDE) {
+                throw new IllegalArgumentException("short-side " + size + " makes a " + sourceWidth + "x" + sourceHeight
+                        + " image a " + rw + "x" + rh + " model input, more than " + MAX_SIDE + " per side");
+            }
+            return new Size((int) rw, (int) rh);
+        }
+
+        @Override
+        public Size pad(Size scaled) {
+            return scaled;
+        }
+    }
+
+    private static void checkSide(String what, int v) {
+        if (v < 1 || v > MAX_SIDE) {
+            throw new IllegalArgumentException(what + " must be 1.." + MAX_SIDE + ", got " + v);
+        }
+    }
+
+    private static void checkSource(int w, int h) {
+        if (w < 1 || h < 1) {
+            throw new IllegalArgumentException("source must be at least 1x1, got " + w + "x" + h);
+        }
+    }
+
+    private static Size longestTo(int w, int h, int size) {
+        checkSource(w, h);
+        return w >= h ? new Size(size, scaleSide(h, size, w)) : new Size(scaleSide(w, size, h), size);
+    }
+
+    /** {@code round(side * size / longest)}, at least 1; integer arithmetic so large sizes cannot drift. */
+    private static int scaleSide(int side, int size, int longest) {
+        long v = (2L * side * size + longest) / (2L * longest);
+        return (int) Math.max(1, v);
+    }
+
+    private static long roundUp(long v, int multiple) {
+        return (v + multiple - 1) / multiple * multiple;
     }
 }

@@ -1,6 +1,5 @@
 package dev.matting.model;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -14,10 +13,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,28 +21,35 @@ import java.util.Optional;
  * how inputs are sized and normalised, and how the output becomes alpha. See the README for the format.
  */
 public final class ModelSpec {
-    /** Classpath folder of the embedded default model; backend jars carry its files. */
-    public static final String BUNDLED_RESOURCE = "dev/matting/models/unet-tiny/";
+    /** Classpath folder of the embedded default model (U²-Netp); the backend jars carry its files. */
+    public static final String BUNDLED_RESOURCE = "dev/matting/models/u2netp/";
 
     private final String name;
     private final String description;
+    private final String license;
+    private final String homepage;
     private final Path directory;
     private final Map<ModelFormat, Map<Precision, String>> files;
     private final String inputName;
     private final InputType inputType;
     private final InputPolicy policy;
+    private final ResizeFilter inputResize;
     private final Normalization normalization;
     private final OutputAdapter output;
 
-    private ModelSpec(String name, String description, Path directory, Map<ModelFormat, Map<Precision, String>> files,
-            String inputName, InputType inputType, InputPolicy policy, Normalization normalization, OutputAdapter output) {
+    ModelSpec(String name, String description, String license, String homepage, Path directory,
+            Map<ModelFormat, Map<Precision, String>> files, String inputName, InputType inputType, InputPolicy policy,
+            ResizeFilter inputResize, Normalization normalization, OutputAdapter output) {
         this.name = name;
         this.description = description;
+        this.license = license;
+        this.homepage = homepage;
         this.directory = directory;
         this.files = files;
         this.inputName = inputName;
         this.inputType = inputType;
         this.policy = policy;
+        this.inputResize = inputResize;
         this.normalization = normalization;
         this.output = output;
     }
@@ -64,12 +67,21 @@ public final class ModelSpec {
         }
     }
 
-    /** The embedded tiny U-Net, unpacked once from the backend jars into a local cache folder. */
+    /**
+     * The embedded default model, U²-Netp (the U²-Net authors' small salient-object model, run as rembg runs it),
+     * unpacked from the backend jars into the default {@link ModelStore}'s cache folder and verified against the
+     * class-path bytes ({@code ModelStore.defaults().embedded()}).
+     */
     public static ModelSpec bundled() {
-        return BundledModel.spec();
+        return ModelStore.defaults().embedded();
     }
 
-    /** Parses a descriptor whose files live in {@code directory}; {@code origin} names it in errors. */
+    /**
+     * Parses and validates a descriptor whose files live in {@code directory}; {@code origin} names it in errors.
+     * Every error is a {@link ModelException} whose message names the origin and the field, e.g.
+     * {@code u2netp/model.json: input.policy.width must be 1..16384, got 0}. Unknown keys are rejected (a typo must
+     * not silently fall back to a default), except top-level keys that start with {@code x-}, kept for extensions.
+     */
     public static ModelSpec parse(Reader json, Path directory, String origin) {
         JsonObject root;
         try {
@@ -81,69 +93,7 @@ public final class ModelSpec {
         } catch (JsonParseException e) {
             throw new ModelException(origin + ": not valid JSON: " + e.getMessage(), e);
         }
-        try {
-            String name = string(root, "name", origin);
-            String description = root.has("description") ? root.get("description").getAsString() : "";
-            Map<ModelFormat, Map<Precision, String>> files = new EnumMap<>(ModelFormat.class);
-            JsonObject filesJson = object(root, "files", origin);
-            for (ModelFormat format : ModelFormat.values()) {
-                if (!filesJson.has(format.key())) {
-                    continue;
-                }
-                Map<Precision, String> byPrecision = new EnumMap<>(Precision.class);
-                for (Map.Entry<String, JsonElement> e : filesJson.getAsJsonObject(format.key()).entrySet()) {
-                    Precision p = switch (e.getKey().toLowerCase(Locale.ROOT)) {
-                        case "fp32" -> Precision.FP32;
-                        case "fp16" -> Precision.FP16;
-                        default -> throw new ModelException(origin + ": files." + format.key() + " has unknown precision '"
-                                + e.getKey() + "' (expected fp32 or fp16)");
-                    };
-                    byPrecision.put(p, e.getValue().getAsString());
-                }
-                files.put(format, Map.copyOf(byPrecision));
-            }
-            if (files.isEmpty()) {
-                throw new ModelException(origin + ": 'files' lists no torchscript or onnx model");
-            }
-            JsonObject input = object(root, "input", origin);
-            String inputName = input.has("name") ? input.get("name").getAsString() : "input";
-            InputType type = input.has("dtype") ? enumValue(InputType.class, input.get("dtype").getAsString(), "input.dtype", origin)
-                    : InputType.FLOAT32;
-            if (input.has("layout") && !input.get("layout").getAsString().equalsIgnoreCase("NCHW")) {
-                throw new ModelException(origin + ": only NCHW input layout is supported, got " + input.get("layout"));
-            }
-            if (input.has("channels") && !input.get("channels").getAsString().equalsIgnoreCase("RGB")) {
-                throw new ModelException(origin + ": only RGB channel order is supported, got " + input.get("channels"));
-            }
-            JsonObject pol = object(input, "policy", origin);
-            String kind = string(pol, "kind", origin);
-            InputPolicy policy = switch (kind) {
-                case "fixed-square" -> new InputPolicy.FixedSquare(pol.get("size").getAsInt());
-                case "longest-side" -> new InputPolicy.LongestSide(pol.get("size").getAsInt(),
-                        pol.has("multiple") ? pol.get("multiple").getAsInt() : 1);
-                default -> throw new ModelException(origin + ": input.policy.kind '" + kind
-                        + "' is unknown (expected fixed-square or longest-side)");
-            };
-            JsonObject norm = object(root, "normalization", origin);
-            Normalization normalization = new Normalization(norm.has("inGraph") && norm.get("inGraph").getAsBoolean(),
-                    norm.has("scale") ? norm.get("scale").getAsDouble() : 1 / 255.0, floats(norm, "mean", origin),
-                    floats(norm, "std", origin));
-            if (type == InputType.UINT8 && !normalization.inGraph()) {
-                throw new ModelException(origin + ": a uint8 input must be normalised in-graph (normalization.inGraph: true)");
-            }
-            if (type == InputType.FLOAT32 && normalization.inGraph()) {
-                throw new ModelException(origin + ": normalization.inGraph is only meaningful for a uint8 input");
-            }
-            JsonObject out = object(root, "output", origin);
-            OutputAdapter output = new OutputAdapter(out.has("index") ? out.get("index").getAsInt() : 0,
-                    out.has("channel") ? out.get("channel").getAsInt() : 0,
-                    out.has("activation") ? enumValue(OutputAdapter.Activation.class, out.get("activation").getAsString(),
-                            "output.activation", origin) : OutputAdapter.Activation.NONE);
-            return new ModelSpec(name, description, directory, Map.copyOf(files), inputName, type, policy,
-                    normalization, output);
-        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException | NullPointerException e) {
-            throw new ModelException(origin + ": " + e.getMessage(), e);
-        }
+        return Descriptor.read(root, directory, origin);
     }
 
     static ModelSpec parse(InputStream in, Path directory, String origin) throws IOException {
@@ -152,47 +102,24 @@ public final class ModelSpec {
         }
     }
 
-    private static String string(JsonObject o, String key, String origin) {
-        if (!o.has(key) || !o.get(key).isJsonPrimitive()) {
-            throw new ModelException(origin + ": missing string '" + key + "'");
-        }
-        return o.get(key).getAsString();
-    }
-
-    private static JsonObject object(JsonObject o, String key, String origin) {
-        if (!o.has(key) || !o.get(key).isJsonObject()) {
-            throw new ModelException(origin + ": missing object '" + key + "'");
-        }
-        return o.getAsJsonObject(key);
-    }
-
-    private static float[] floats(JsonObject o, String key, String origin) {
-        if (!o.has(key) || !o.get(key).isJsonArray()) {
-            throw new ModelException(origin + ": missing array 'normalization." + key + "'");
-        }
-        JsonArray a = o.getAsJsonArray(key);
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.get(i).getAsFloat();
-        }
-        return v;
-    }
-
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String field, String origin) {
-        try {
-            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(origin + ": " + field + " '" + text + "' is not one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
-        }
-    }
-
+    /** The model's name, as {@code model.json} gives it. */
     public String name() {
         return name;
     }
 
+    /** Free text about the model; empty when the descriptor has none. */
     public String description() {
         return description;
+    }
+
+    /** The licence of the model files as the descriptor states it (free text, e.g. an SPDX identifier). */
+    public Optional<String> license() {
+        return license.isEmpty() ? Optional.empty() : Optional.of(license);
+    }
+
+    /** Where the model comes from ({@code url} or {@code homepage} in the descriptor). */
+    public Optional<String> homepage() {
+        return homepage.isEmpty() ? Optional.empty() : Optional.of(homepage);
     }
 
     /** Folder that holds the model files. */
@@ -200,6 +127,7 @@ public final class ModelSpec {
         return directory;
     }
 
+    /** Whether the descriptor lists a file for this format and precision. */
     public boolean supports(ModelFormat format, Precision precision) {
         return files.getOrDefault(format, Map.of()).containsKey(precision);
     }
@@ -221,22 +149,32 @@ public final class ModelSpec {
         return p;
     }
 
+    /** Name of the model's input tensor. */
     public String inputName() {
         return inputName;
     }
 
+    /** Element type of the input tensor. */
     public InputType inputType() {
         return inputType;
     }
 
+    /** How source images are sized for the model. */
     public InputPolicy policy() {
         return policy;
     }
 
+    /** The filter that resamples the source to the policy's size ({@code input.resize}; default {@code sdk-area}). */
+    public ResizeFilter inputResize() {
+        return inputResize;
+    }
+
+    /** How 8-bit pixels become the model's input values. */
     public Normalization normalization() {
         return normalization;
     }
 
+    /** How the model's output becomes the 8-bit alpha at the source size. */
     public OutputAdapter output() {
         return output;
     }

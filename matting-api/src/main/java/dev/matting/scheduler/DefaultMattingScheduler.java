@@ -36,7 +36,6 @@ final class DefaultMattingScheduler implements MattingScheduler {
      * waking anyone, so the dispatcher looks again at least this often.
      */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final Duration CLOSE_DRAIN = Duration.ofSeconds(30);
 
     final StatsRecorder stats;
     private final Ticker ticker;
@@ -45,6 +44,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
     private final Overflow overflow;
     private final int maxInFlightPerLane;
     private final long defaultTimeoutNanos;
+    private final Duration drainTimeout;
     private final Executor completion;
     private final List<Lane> lanes;
     private final Lane fallback;
@@ -73,6 +73,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
         this.overflow = config.overflow();
         this.maxInFlightPerLane = config.maxInFlightPerLane();
         this.defaultTimeoutNanos = nanos(config.requestTimeout());
+        this.drainTimeout = config.drainTimeout();
         this.completion = b.completionExecutor;
         this.stats = new StatsRecorder(config.maxBatchSize(), ticker.read());
         List<Lane> built = new ArrayList<>();
@@ -101,23 +102,33 @@ final class DefaultMattingScheduler implements MattingScheduler {
 
     @Override
     public CompletableFuture<float[]> submit(ModelInput input) {
-        return submit(input, defaultTimeoutNanos);
+        return submit(input, null, defaultTimeoutNanos);
     }
 
     @Override
     public CompletableFuture<float[]> submit(ModelInput input, Duration timeout) {
+        return submit(input, null, timeout);
+    }
+
+    @Override
+    public CompletableFuture<float[]> submit(ModelInput input, String label) {
+        return submit(input, Objects.requireNonNull(label, "label"), defaultTimeoutNanos);
+    }
+
+    @Override
+    public CompletableFuture<float[]> submit(ModelInput input, String label, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
         }
-        return submit(input, nanos(timeout));
+        return submit(input, label, nanos(timeout));
     }
 
-    private CompletableFuture<float[]> submit(ModelInput input, long timeoutNanos) {
+    private CompletableFuture<float[]> submit(ModelInput input, String label, long timeoutNanos) {
         Objects.requireNonNull(input, "input");
         long now = ticker.read();
         long deadline = timeoutNanos > 0 ? saturatedAdd(now, timeoutNanos) : Long.MAX_VALUE;
-        Request r = new Request(this, ids.incrementAndGet(), input, now, deadline);
+        Request r = new Request(this, ids.incrementAndGet(), input, label, now, deadline);
         lock.lock();
         try {
             while (true) {
@@ -195,16 +206,16 @@ final class DefaultMattingScheduler implements MattingScheduler {
         }
     }
 
-    /** A queued request was cancelled: take it out so it neither runs nor holds queue space. */
-    void onCancelled(Request r, boolean counted) {
+    /**
+     * A queued request is being cancelled: take it out so it neither runs nor holds queue space. Called before its
+     * future completes, so that whoever sees it cancelled also sees its queue place given back.
+     */
+    void onCancelled(Request r) {
         lock.lock();
         try {
             removeFromQueue(r);
         } finally {
             lock.unlock();
-        }
-        if (counted) {
-            stats.cancelled.increment();
         }
     }
 
@@ -508,7 +519,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
 
     @Override
     public void close() {
-        shutdown(CLOSE_DRAIN);
+        shutdown(drainTimeout);
         if (threads.contains(Thread.currentThread())) {
             return; // closed from our own thread (a continuation on a lane): waiting here would wait on ourselves
         }

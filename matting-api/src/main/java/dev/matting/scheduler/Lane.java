@@ -218,10 +218,9 @@ final class Lane implements Runnable {
         return alphas;
     }
 
+    /** The error a request fails with: it names the request (its input's label) whatever the engine said. */
     private InferenceException asInference(Request r, Throwable t) {
-        if (t instanceof InferenceException e) {
-            return e;
-        }
-        return new InferenceException("forward pass for " + r + " on " + backend.device() + " failed: " + t, t);
+        String cause = t instanceof InferenceException ? t.getMessage() : t.toString();
+        return new InferenceException("forward pass for " + r + " on " + backend.device() + " failed: " + cause, t);
     }
 }

@@ -38,12 +38,22 @@ public interface MattingScheduler extends AutoCloseable {
      * Queues one image under the builder's {@linkplain Builder#requestTimeout request timeout}. The future fails with
      * {@link SchedulerRejectedException} when the queue is full under {@link Overflow#REJECT} or after shutdown;
      * under {@link Overflow#BLOCK} this call waits for space. {@code cancel} succeeds only while the request has not
-     * started on a device, and then it never runs.
+     * started on a device; then it never runs, gives back its queue place and counts as cancelled in {@link #stats()}.
      */
     CompletableFuture<float[]> submit(ModelInput input);
 
     /** As {@link #submit(ModelInput)}, failing with {@link SchedulerTimeoutException} unless done within {@code timeout}. */
     CompletableFuture<float[]> submit(ModelInput input, Duration timeout);
+
+    /**
+     * As {@link #submit(ModelInput)}, with {@code label} (a file name, an id) naming the input in every error about
+     * it: {@code request #12 for 'portrait.jpg' (384x256 input) ...}. Without a label errors name only the request
+     * number and the input's shape.
+     */
+    CompletableFuture<float[]> submit(ModelInput input, String label);
+
+    /** As {@link #submit(ModelInput, String)} under its own {@code timeout} (positive) instead of the default one. */
+    CompletableFuture<float[]> submit(ModelInput input, String label, Duration timeout);
 
     /**
      * Measures, on every lane, the device bytes one more image of {@code sample}'s shape costs (a warm-up). Lanes do
@@ -67,7 +77,10 @@ public interface MattingScheduler extends AutoCloseable {
 
     boolean isTerminated();
 
-    /** {@link #shutdown(Duration) Shuts down} with a 30 second drain and waits for the threads to stop. */
+    /**
+     * {@link #shutdown(Duration) Shuts down} with the {@linkplain SchedulerConfig#drainTimeout() drain timeout}
+     * (default 30 s) and waits for the threads to stop, which includes any forward pass still running.
+     */
     @Override
     void close();
 
@@ -151,6 +164,12 @@ public interface MattingScheduler extends AutoCloseable {
         /** The time source for batching windows, timeouts and latency (default {@link Ticker#system()}). */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Shorthand for {@link SchedulerConfig.Builder#drainTimeout}: how long {@link MattingScheduler#close()} drains. */
+        public Builder drainTimeout(Duration timeout) {
+            config.drainTimeout(timeout);
             return this;
         }
 

@@ -19,6 +19,8 @@ final class Request extends CompletableFuture<float[]> {
     final long id;
     final ModelInput input;
     final ModelInput.Shape shape;
+    /** What errors call the input (e.g. its file name); null when the submitter gave none. */
+    final String label;
     final long submittedAt;
     final long deadline;
     private final DefaultMattingScheduler owner;
@@ -32,10 +34,11 @@ final class Request extends CompletableFuture<float[]> {
     /** Whether a single-image out-of-memory retry was spent; touched by one lane thread at a time. */
     boolean oomRetried;
 
-    Request(DefaultMattingScheduler owner, long id, ModelInput input, long submittedAt, long deadline) {
+    Request(DefaultMattingScheduler owner, long id, ModelInput input, String label, long submittedAt, long deadline) {
         this.owner = owner;
         this.id = id;
         this.input = input;
+        this.label = label;
         this.shape = input.shape();
         this.submittedAt = submittedAt;
         this.deadline = deadline;
@@ -69,20 +72,25 @@ final class Request extends CompletableFuture<float[]> {
 
     /**
      * Cancels only a request that has not started on a device, which then never runs; returns {@code false} once it
-     * has started (a forward pass cannot be interrupted) and the future completes as usual.
+     * has started (a forward pass cannot be interrupted) and the future completes as usual. The request leaves its
+     * queue and is counted before the future completes, so a caller who sees it cancelled sees both.
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (!state.compareAndSet(QUEUED, CANCELLED)) {
             return false;
         }
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
-        owner.onCancelled(this, cancelled);
-        return cancelled;
+        owner.onCancelled(this);
+        if (!settled.compareAndSet(false, true)) {
+            return isCancelled(); // a shutdown is failing it at this moment: it ends with that error instead
+        }
+        owner.stats.cancelled.increment();
+        return super.cancel(mayInterruptIfRunning);
     }
 
+    /** Names the input as errors should: its number, its label when it has one, and its shape. */
     @Override
     public String toString() {
-        return "request #" + id + " (" + shape + " input)";
+        return "request #" + id + (label == null ? "" : " for '" + label + "'") + " (" + shape + " input)";
     }
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The scheduler's settings as one immutable value: how long a micro-batch may wait to fill, how large it may grow,
  * how many requests may queue and what a full queue does, how many batches a lane may hold, how much device memory
- * batches may plan with, and the default per-request timeout. The one place these settings are declared, defaulted
+ * batches may plan with, the default per-request timeout, and how long a close waits for accepted work. The one place these settings are declared, defaulted
  * and validated: {@link MattingScheduler.Builder} and {@code MatterOptions.Builder} both carry one of these.
  */
 public final class SchedulerConfig {
@@ -19,6 +19,7 @@ public final class SchedulerConfig {
     private final int maxInFlightPerLane;
     private final VramBudget vramBudget;
     private final Duration requestTimeout;
+    private final Duration drainTimeout;
 
     private SchedulerConfig(Builder b) {
         this.maxBatchDelay = b.maxBatchDelay;
@@ -28,6 +29,7 @@ public final class SchedulerConfig {
         this.maxInFlightPerLane = b.maxInFlightPerLane;
         this.vramBudget = b.vramBudget;
         this.requestTimeout = b.requestTimeout;
+        this.drainTimeout = b.drainTimeout;
     }
 
     /** Every setting at its default (see each accessor). */
@@ -50,6 +52,7 @@ public final class SchedulerConfig {
         b.maxInFlightPerLane = maxInFlightPerLane;
         b.vramBudget = vramBudget;
         b.requestTimeout = requestTimeout;
+        b.drainTimeout = drainTimeout;
         return b;
     }
 
@@ -64,8 +67,15 @@ public final class SchedulerConfig {
     }
 
     /**
-     * Requests that may wait to be batched before {@link #overflow()} applies (default 256: each holds its
-     * preprocessed input, 3 MB at 1024², so a full queue stays under a gigabyte of heap).
+     * How many requests may be in flight before {@link #overflow()} applies (default 256). What counts:
+     * <ul>
+     * <li>in a {@code Matter}: every request accepted by {@code submit}, {@code matte} or {@code matteAll} whose work has
+     * not ended (waiting for a CPU worker, decoding, waiting for or in a forward pass, post-processing). This bounds
+     * what the pipeline holds at once: per request its source, its decoded image (3 bytes per source pixel), its model
+     * input and its alpha, about 9 MB for a 1080p photo, so 256 of them hold at most about 2.3 GB of heap (lower
+     * it for larger photos or a smaller heap);</li>
+     * <li>in a standalone {@link MattingScheduler}: requests waiting to be batched (not those already on a lane).</li>
+     * </ul>
      */
     public int queueCapacity() {
         return queueCapacity;
@@ -89,9 +99,23 @@ public final class SchedulerConfig {
         return vramBudget;
     }
 
-    /** Limit on each request from submission to result (default {@link Duration#ZERO} = none). */
+    /**
+     * Limit on each request from the call to its result (default {@link Duration#ZERO} = none). In a {@code Matter} it
+     * runs from the {@code submit} or {@code matte} call (for a {@code matteAll} item, from when the item is admitted)
+     * to the completed matte: waiting for room, decode, preprocess, queue, forward pass and post-processing. In a
+     * standalone {@link MattingScheduler} it runs from {@code submit} to the alpha.
+     */
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /**
+     * How long a close waits for accepted work to finish before failing what is left with
+     * {@code SchedulerShutdownException} and freeing the backends (default 30 s; 0 = fail at once what has not
+     * finished). A forward pass already running always runs to its end first: the device cannot be interrupted.
+     */
+    public Duration drainTimeout() {
+        return drainTimeout;
     }
 
     @Override
@@ -99,20 +123,20 @@ public final class SchedulerConfig {
         return o instanceof SchedulerConfig c && c.maxBatchDelay.equals(maxBatchDelay) && c.maxBatchSize == maxBatchSize
                 && c.queueCapacity == queueCapacity && c.overflow == overflow
                 && c.maxInFlightPerLane == maxInFlightPerLane && c.vramBudget.equals(vramBudget)
-                && c.requestTimeout.equals(requestTimeout);
+                && c.requestTimeout.equals(requestTimeout) && c.drainTimeout.equals(drainTimeout);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(maxBatchDelay, maxBatchSize, queueCapacity, overflow, maxInFlightPerLane, vramBudget,
-                requestTimeout);
+                requestTimeout, drainTimeout);
     }
 
     @Override
     public String toString() {
         return "SchedulerConfig[maxBatchDelay=" + maxBatchDelay + ", maxBatchSize=" + maxBatchSize + ", queueCapacity="
                 + queueCapacity + ", overflow=" + overflow + ", maxInFlightPerLane=" + maxInFlightPerLane + ", "
-                + vramBudget + ", requestTimeout=" + requestTimeout + "]";
+                + vramBudget + ", requestTimeout=" + requestTimeout + ", drainTimeout=" + drainTimeout + "]";
     }
 
     /** Collects settings; each setter validates at once and names the bad value. Not thread-safe. */
@@ -124,6 +148,7 @@ public final class SchedulerConfig {
         private int maxInFlightPerLane = 1;
         private VramBudget vramBudget = VramBudget.defaults();
         private Duration requestTimeout = Duration.ZERO;
+        private Duration drainTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -175,6 +200,12 @@ public final class SchedulerConfig {
         /** See {@link SchedulerConfig#requestTimeout()}. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = nonNegative(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** See {@link SchedulerConfig#drainTimeout()}. */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = nonNegative(timeout, "drainTimeout");
             return this;
         }
 

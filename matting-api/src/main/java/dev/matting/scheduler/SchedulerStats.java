@@ -53,6 +53,19 @@ public record SchedulerStats(int queueDepth, int inFlightBatches, long submitted
     }
 
     /**
+     * This snapshot with its request outcomes counted by someone in front of the scheduler: a {@code Matter} counts
+     * its requests end to end (from the submit call to the finished matte, including those that never reached the
+     * scheduler: decode errors, cancellations and timeouts before the forward pass). Everything else (queue, batches,
+     * latency, throughput, memory, lanes) stays the scheduler's.
+     */
+    public SchedulerStats withRequestCounts(long submitted, long succeeded, long failed, long cancelled, long timedOut,
+            long rejected) {
+        return new SchedulerStats(queueDepth, inFlightBatches, submitted, succeeded, failed, cancelled, timedOut,
+                rejected, batchesRun, batchSizeHistogram, latencyP50, latencyP95, latencyP99, imagesPerSecond,
+                oomRetries, cpuFallbacks, lanes);
+    }
+
+    /**
      * One lane's counters and what it learned about memory.
      *
      * @param index         lane number (its thread is {@code matting-lane-<index>})

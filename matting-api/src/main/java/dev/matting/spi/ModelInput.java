@@ -25,26 +25,26 @@ public record ModelInput(int height, int width, byte[] pixels, float[] values) {
     }
 
     /**
-     * A blank input of the largest shape {@code spec}'s policy gives (a square source): what warm-up and memory calibration
-     * run, since most traffic has that shape or a smaller one.
+     * A blank input of the shape warm-up and memory calibration run: what most traffic has, or the largest it can
+     * have. Fixed-square and longest-side: a square source (the largest shape they give); stretch: its
+     * {@code width x height}; short-side: what a 4:3 landscape photo 1024 pixels wide becomes (672 x 512 for MODNet's
+     * 512 / 32), since its shapes follow the photo and a typical camera photo is the common case.
      */
     public static ModelInput blank(ModelSpec spec) {
-        int side;
-        if (spec.policy() instanceof InputPolicy.FixedSquare f) {
-            side = f.size();
-        } else {
-            InputPolicy.LongestSide l = (InputPolicy.LongestSide) spec.policy();
-            side = (l.size() + l.multiple() - 1) / l.multiple() * l.multiple();
-        }
-        int n = 3 * side * side;
-        return spec.inputType() == InputType.UINT8 ? ModelInput.ofPixels(side, side, new byte[n])
-                : ModelInput.ofValues(side, side, new float[n]);
+        InputPolicy policy = spec.policy();
+        InputPolicy.Size size = policy instanceof InputPolicy.ShortSide s ? s.scale(1024, 768)
+                : policy.pad(policy.scale(4096, 4096));
+        int n = 3 * size.width() * size.height();
+        return spec.inputType() == InputType.UINT8 ? ModelInput.ofPixels(size.height(), size.width(), new byte[n])
+                : ModelInput.ofValues(size.height(), size.width(), new float[n]);
     }
 
+    /** An input of raw 8-bit pixels, CHW. */
     public static ModelInput ofPixels(int height, int width, byte[] chw) {
         return new ModelInput(height, width, chw, null);
     }
 
+    /** An input of normalised float values, CHW. */
     public static ModelInput ofValues(int height, int width, float[] chw) {
         return new ModelInput(height, width, null, chw);
     }

@@ -2,7 +2,9 @@ package dev.matting.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matting.common.MattingException;
 import dev.matting.common.RgbImage;
 import dev.matting.postprocess.Background;
 import java.awt.Color;
@@ -64,5 +66,26 @@ class MatteTest {
     void rejectsAnAlphaOfTheWrongSize() {
         RgbImage src = new RgbImage(2, 1, new byte[6]);
         assertThrows(IllegalArgumentException.class, () -> new Matte(src, new byte[3], Background.transparent()));
+    }
+
+    @Test
+    void writingToAPathThatCannotBeAFileFailsTypedAndNamesThePathAndTheCause(@TempDir Path dir) throws Exception {
+        Matte m = matte(Background.transparent());
+        MattingException root = assertThrows(MattingException.class, () -> m.writePng(Path.of("/")));
+        assertTrue(root.getMessage().contains("'/'") && root.getMessage().contains("root"), root.getMessage());
+
+        Path emptyDir = Files.createDirectory(dir.resolve("out.png"));
+        MattingException directory = assertThrows(MattingException.class, () -> m.writePng(emptyDir));
+        assertTrue(directory.getMessage().contains(emptyDir.toString())
+                && directory.getMessage().contains("is a directory"), directory.getMessage());
+        assertTrue(Files.isDirectory(emptyDir), "the directory was replaced by a file");
+
+        Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+        MattingException underFile = assertThrows(MattingException.class,
+                () -> m.writeMaskPng(file.resolve("mask.png")));
+        assertTrue(underFile.getMessage().contains(file.resolve("mask.png").toString()), underFile.getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary files may remain");
+        }
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.matting.common.Device;
 import dev.matting.common.ImageDecodeException;
 import dev.matting.common.ImageSource;
+import dev.matting.common.SchedulerRejectedException;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.testing.FakeBatchBackend;
@@ -33,7 +34,7 @@ class PipelineMatterTest {
              "output": {"activation": "minmax"}}
             """), Path.of("."), "fake model.json");
 
-    private record Rig(PipelineMatter matter, FakeBatchBackend gpu) {
+    private record Rig(PipelineMatter matter, FakeBatchBackend gpu, MattingScheduler scheduler) {
     }
 
     /** A fake GPU whose memory fits 3 images of any shape, though the budget would allow 8: OOM must split batches. */
@@ -43,7 +44,8 @@ class PipelineMatterTest {
         MatterOptions options = MatterOptions.builder().device(Device.gpu(0)).cpuThreads(2).maxBatchSize(8).build();
         MattingScheduler scheduler = MattingScheduler.builder().lane(gpu).maxBatchSize(8).maxDelay(Duration.ofMillis(20))
                 .memorySource(new FakeMemorySource(gpu)).build();
-        return new Rig(new PipelineMatter("fake", SPEC, gpu, scheduler, options, List.of(scheduler, gpu)), gpu);
+        return new Rig(new PipelineMatter("fake", SPEC, gpu, scheduler, options, List.of(scheduler, gpu)), gpu,
+                scheduler);
     }
 
     private static ImageSource image(int i) {
@@ -53,7 +55,7 @@ class PipelineMatterTest {
     }
 
     @Test
-    void aBatchKeepsEveryGoodImageInOrderThroughOutOfMemorySplits() {
+    void aBatchKeepsEveryGoodImageInOrderThroughOutOfMemorySplits() throws Exception {
         Rig rig = rig();
         try (PipelineMatter matter = rig.matter()) {
             List<ImageSource> sources = new ArrayList<>();
@@ -61,7 +63,16 @@ class PipelineMatterTest {
                 sources.add(image(i));
             }
             sources.add(5, ImageSource.of("broken.jpg", new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3}));
-            List<MatteResult> results = matter.matteAll(sources);
+            // Hold the device until every good image has reached the scheduler: whatever the first batch took, a
+            // batch of more than the card holds (3) follows, of one of the two shapes (5 and 7 images), and splits.
+            rig.gpu().pause();
+            CompletableFuture<List<MatteResult>> all = CompletableFuture.supplyAsync(() -> matter.matteAll(sources));
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (rig.scheduler().stats().submitted() < 12 && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            rig.gpu().resume();
+            List<MatteResult> results = all.get(20, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(sources.size(), results.size());
             for (int i = 0; i < sources.size(); i++) {
                 MatteResult r = results.get(i);
@@ -115,6 +126,6 @@ class PipelineMatterTest {
             Throwable cause = assertThrows(java.util.concurrent.ExecutionException.class, f::get).getCause();
             assertInstanceOf(ImageDecodeException.class, cause);
         }
-        assertThrows(IllegalStateException.class, () -> rig.matter().matte(image(1)));
+        assertThrows(SchedulerRejectedException.class, () -> rig.matter().matte(image(1)));
     }
 }

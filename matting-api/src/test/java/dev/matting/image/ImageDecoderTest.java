@@ -438,21 +438,22 @@ class ImageDecoderTest {
     @Test
     void pixelLimitStopsBombsBeforeDecoding() {
         byte[] png = TestImages.encode(new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB), "png");
+        DecodeLimits limits = DecodeLimits.defaults();
         ImageDecodeException e = assertThrows(ImageDecodeException.class,
-                () -> ImageDecoder.decode(ImageSource.of("big.png", png), 59_999));
+                () -> ImageDecoder.decode(ImageSource.of("big.png", png), limits.withMaxPixels(59_999)));
         assertTrue(e.getMessage().contains("'big.png'") && e.getMessage().contains("300x200 = 60000 pixels")
-                && e.getMessage().contains(ImageDecoder.MAX_PIXELS_PROPERTY), e.getMessage());
-        assertEquals(300, ImageDecoder.decode(ImageSource.of("big.png", png), 60_000).width());
+                && e.getMessage().contains(DecodeLimits.MAX_PIXELS_PROPERTY), e.getMessage());
+        assertEquals(300, ImageDecoder.decode(ImageSource.of("big.png", png), limits.withMaxPixels(60_000)).width());
 
-        String old = System.getProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
-        System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, "1000");
+        String old = System.getProperty(DecodeLimits.MAX_PIXELS_PROPERTY);
+        System.setProperty(DecodeLimits.MAX_PIXELS_PROPERTY, "1000");
         try {
             assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(ImageSource.of("big.png", png)));
         } finally {
             if (old == null) {
-                System.clearProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
+                System.clearProperty(DecodeLimits.MAX_PIXELS_PROPERTY);
             } else {
-                System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, old);
+                System.setProperty(DecodeLimits.MAX_PIXELS_PROPERTY, old);
             }
         }
         assertEquals(200, ImageDecoder.decode(ImageSource.of("big.png", png)).height());

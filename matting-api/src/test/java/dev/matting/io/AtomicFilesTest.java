@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,5 +40,18 @@ class AtomicFilesTest {
         assertEquals("first", Files.readString(target));
         AtomicFiles.writeBytes(target, new byte[] {1, 2, 3});
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aRootOrADirectoryIsRefusedWithAnIoErrorAndLeftAlone(@TempDir Path dir) throws IOException {
+        IOException root = assertThrows(IOException.class, () -> AtomicFiles.writeString(Path.of("/"), "x"));
+        assertTrue(root.getMessage().contains("root"), root.getMessage());
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        IOException directory = assertThrows(IOException.class, () -> AtomicFiles.writeString(sub, "x"));
+        assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());
+        assertTrue(Files.isDirectory(sub));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(1, left.count());
+        }
     }
 }

@@ -92,4 +92,22 @@ class ShutdownTest {
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, b::build)
                 .getMessage().contains("twice"));
     }
+
+    @Test
+    void closeDrainsForTheConfiguredDrainTimeoutAndNamesWhatItFails() throws InterruptedException {
+        MattingScheduler s = MattingScheduler.builder().lane(gpu0).ticker(ticker).maxBatchSize(1)
+                .maxDelay(Duration.ZERO).drainTimeout(Duration.ZERO).build();
+        gpu0.pause();
+        CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4), "running.png");
+        gpu0.awaitEntered(1);
+        CompletableFuture<float[]> waiting = s.submit(FakeBatchBackend.input(2, 4, 4), "waiting.png");
+        // A zero drain fails what is left at once; the pass on the device still has to end before close returns.
+        waiting.whenComplete((v, e) -> gpu0.resume());
+        s.close();
+        assertTrue(s.isTerminated());
+        SchedulerShutdownException w = error(waiting, SchedulerShutdownException.class);
+        assertTrue(w.getMessage().contains("for 'waiting.png'") && w.getMessage().contains("waiting"), w.getMessage());
+        assertTrue(error(running, SchedulerShutdownException.class).getMessage().contains("for 'running.png'"));
+        assertEquals(List.of(List.of(1)), SchedulerTestSupport.tags(gpu0));
+    }
 }

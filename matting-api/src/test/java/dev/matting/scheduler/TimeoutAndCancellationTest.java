@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.matting.common.Device;
+import dev.matting.common.InferenceException;
+import dev.matting.common.SchedulerRejectedException;
 import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Per-request timeouts on a fake ticker, and cancellation before a request starts. */
@@ -111,6 +115,52 @@ class TimeoutAndCancellationTest {
             assertFalse(ran(2));
             assertEquals(1, s.stats().cancelled());
             assertEquals(2, s.stats().succeeded());
+        }
+    }
+
+    @Test
+    void aCancelledRequestHasLeftTheQueueAndIsCountedByTheTimeItsCallerSeesIt() throws InterruptedException {
+        try (MattingScheduler s = builder().queueCapacity(1).overflow(Overflow.REJECT).build()) {
+            gpu.pause();
+            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+            gpu.awaitEntered(1);
+            CompletableFuture<float[]> doomed = s.submit(FakeBatchBackend.input(2, 4, 4));
+            AtomicReference<String> seen = new AtomicReference<>();
+            AtomicReference<CompletableFuture<float[]>> next = new AtomicReference<>();
+            doomed.whenComplete((v, e) -> {
+                SchedulerStats stats = s.stats();
+                seen.set("queue " + stats.queueDepth() + ", cancelled " + stats.cancelled());
+                next.set(s.submit(FakeBatchBackend.input(3, 4, 4))); // its place must be free already
+            });
+            assertTrue(doomed.cancel(false));
+            assertEquals("queue 0, cancelled 1", seen.get());
+            gpu.resume();
+            assertTag(1, running);
+            assertTag(3, next.get());
+            assertEquals(0, s.stats().rejected());
+        }
+    }
+
+    @Test
+    void errorsNameTheInputByItsLabel() throws InterruptedException {
+        FakeBatchBackend poisoned = FakeBatchBackend.builder(Device.gpu(0)).poison(Set.of(7)).build();
+        try (MattingScheduler s = MattingScheduler.builder().lane(poisoned).ticker(ticker).maxBatchSize(1)
+                .maxDelay(Duration.ZERO).queueCapacity(1).overflow(Overflow.REJECT).build()) {
+            InferenceException failed = error(s.submit(FakeBatchBackend.input(7, 4, 4), "portrait.jpg"),
+                    InferenceException.class);
+            assertTrue(failed.getMessage().contains("for 'portrait.jpg' (4x4 input)")
+                    && failed.getMessage().contains("poisoned"), failed.getMessage());
+            poisoned.pause();
+            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4), "running.png");
+            poisoned.awaitEntered(2);
+            CompletableFuture<float[]> late = s.submit(FakeBatchBackend.input(2, 4, 4), "late.png",
+                    Duration.ofMillis(50));
+            assertTrue(error(s.submit(FakeBatchBackend.input(3, 4, 4), "full.png"), SchedulerRejectedException.class)
+                    .getMessage().contains("for 'full.png'"));
+            ticker.advance(Duration.ofMillis(50));
+            assertTrue(error(late, SchedulerTimeoutException.class).getMessage().contains("for 'late.png'"));
+            poisoned.resume();
+            assertTag(1, running);
         }
     }
 }

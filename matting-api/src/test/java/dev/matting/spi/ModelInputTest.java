@@ -29,4 +29,14 @@ class ModelInputTest {
         assertEquals(new ModelInput.Shape(416, 416), pixels.shape());
         assertTrue(pixels.isPixels());
     }
+
+    @Test
+    void blankInputsForStretchAndShortSide() {
+        ModelInput stretched = ModelInput.blank(parse("float32", "{\"kind\": \"stretch\", \"width\": 320, \"height\": 288}"));
+        assertEquals(new ModelInput.Shape(288, 320), stretched.shape());
+        assertEquals(3 * 288 * 320, stretched.values().length);
+        // short-side: the shape of a 1024x768 photo, 672x512 for MODNet's 512 / 32
+        ModelInput modnet = ModelInput.blank(parse("float32", "{\"kind\": \"short-side\", \"size\": 512, \"multiple\": 32}"));
+        assertEquals(new ModelInput.Shape(512, 672), modnet.shape());
+    }
 }

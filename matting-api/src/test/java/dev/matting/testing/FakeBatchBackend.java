@@ -21,7 +21,9 @@ import java.util.function.ToLongFunction;
  * larger than a hidden limit (an allocator that under-delivers). After an out-of-memory the cache is fragmented and
  * cannot be reused until {@link #releaseCachedMemory()}. Inputs carry an integer tag ({@link #input}); each alpha is
  * filled with its input's tag, so a mismatched alpha is visible, and tagged inputs can be poisoned to fail non-OOM.
- * Every pass is logged, calibration passes included (their inputs are blank: tag 0).
+ * Every pass is logged, calibration passes included (their inputs are blank: tag 0). In {@linkplain Builder#echo echo}
+ * mode each alpha is instead its input's red plane scaled to [0, 1], so a whole pipeline's output can be checked
+ * against its own source image.
  */
 public final class FakeBatchBackend implements BatchBackend {
 
@@ -54,6 +56,7 @@ public final class FakeBatchBackend implements BatchBackend {
     private final Set<Integer> poison;
     private final Duration latency;
     private final boolean measurable;
+    private final boolean echo;
 
     private final Object gate = new Object();
     private boolean paused;
@@ -78,6 +81,7 @@ public final class FakeBatchBackend implements BatchBackend {
         this.poison = Set.copyOf(b.poison);
         this.latency = b.latency;
         this.measurable = b.measurable;
+        this.echo = b.echo;
     }
 
     public static Builder builder(Device device) {
@@ -186,10 +190,21 @@ public final class FakeBatchBackend implements BatchBackend {
         List<float[]> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             float[] alpha = new float[shape.height() * shape.width()];
-            Arrays.fill(alpha, tags.get(i));
+            if (echo) {
+                redPlane(batch.get(i), alpha);
+            } else {
+                Arrays.fill(alpha, tags.get(i));
+            }
             out.add(alpha);
         }
         return out;
+    }
+
+    /** The first (red) plane of a CHW input, scaled to [0, 1]. */
+    private static void redPlane(ModelInput in, float[] alpha) {
+        for (int i = 0; i < alpha.length; i++) {
+            alpha[i] = in.isPixels() ? (in.pixels()[i] & 0xFF) / 255f : in.values()[i];
+        }
     }
 
     @Override
@@ -274,6 +289,11 @@ public final class FakeBatchBackend implements BatchBackend {
         return releases;
     }
 
+    /** Whether {@link #close()} was called. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Calls that overlapped another call: a backend is not thread-safe, so this must stay 0. */
     public synchronized int overlappingCalls() {
         return overlappingCalls;
@@ -315,6 +335,7 @@ public final class FakeBatchBackend implements BatchBackend {
         private Set<Integer> poison = Set.of();
         private Duration latency = Duration.ZERO;
         private boolean measurable;
+        private boolean echo;
 
         private Builder(Device device) {
             this.device = Objects.requireNonNull(device);
@@ -364,6 +385,12 @@ public final class FakeBatchBackend implements BatchBackend {
 
         public Builder measurable(boolean m) {
             this.measurable = m;
+            return this;
+        }
+
+        /** Each alpha is its input's red plane in [0, 1] instead of its tag. */
+        public Builder echo(boolean on) {
+            this.echo = on;
             return this;
         }
 

@@ -15,20 +15,24 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
 
     public static final String USAGE = """
             Usage: java -jar matting-benchmarks.jar [options]
+                   java -jar matting-benchmarks.jar matte IN... -o OUT [options]   (matte your photos; matte --help)
 
-            Default run: mattes the sample photos with the embedded model through every available backend, writes
-            RGBA PNGs and a before/after contact sheet, prints a comparison, runs the comparison table rows this
-            machine can run (GPU rows need CUDA), and writes OUT/report.md with charts.
+            Default run: mattes the photos of samples/photos with the embedded model (U^2-Netp) through every
+            available backend, writes RGBA PNGs and a before/after contact sheet, prints a comparison, runs the
+            comparison table rows this machine can run (GPU rows need CUDA), and writes OUT/report.md with charts.
 
               --full               also run the JMH suite (every runnable backend/device/precision) before the report
               --quick              smoke run: fewer images, short JMH iterations, no forks
               --jmh [ARGS...]      run only the JMH suite with these JMH arguments (everything after --jmh),
                                    e.g. --jmh LatencyBenchmark -p resolution=1024 -f 1 -wi 2 -i 3
-              --model DIR|tiny|base  model folder (default: tiny, the embedded model); base = -Dmatting.bench.base
+              --model DIR|tiny|base|embedded  model of the table and the JMH suite (default: tiny, the synthetic
+                                   U-Net of models/unet-tiny; base = -Dmatting.bench.base); the sample photos always
+                                   run the embedded U^2-Netp
               --backend NAME[,NAME]  pytorch and/or onnxruntime (default: every installed backend)
               --device cpu|gpu     only this device (default: every device found)
               --out DIR            output folder (default: out)
-              --samples DIR        sample photos (default: samples/ when present, else generated in memory)
+              --samples DIR        photos to matte (default: samples/photos when present, else synthetic scenes
+                                   generated in memory)
               --resolution N|WxH   table input size (default 1024)
               --images N           images per client in the table (default 10)
               --batch N            batch of the batched and concurrency rows (default 2)
@@ -38,7 +42,7 @@ public record CliOptions(boolean help, boolean full, boolean quick, boolean repo
               --no-ballast         emulate the card by the scheduler's cap only, without occupying GPU memory
               --baseline FILE      Python baseline JSON (default docs/python-baseline-h100.json when present)
               --report-only        only regenerate OUT/report.md and charts from OUT's JSON files
-              --generate-samples DIR  write the deterministic sample JPEGs into DIR and exit
+              --generate-samples DIR  write the deterministic synthetic scenes (1080p-class JPEGs) into DIR, exit
               --help               this text
             """;
 

@@ -2,6 +2,7 @@ package dev.matting.bench;
 
 import dev.matting.common.Device;
 import dev.matting.common.Precision;
+import dev.matting.model.InputPolicy;
 import dev.matting.model.ModelSpec;
 import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BackendSelector;
@@ -72,12 +73,16 @@ public final class Combos {
         return new Candidate(c, Optional.of(why), "");
     }
 
-    /** Opens the combination and runs one 64x64 forward pass; any failure becomes the skip reason. */
+    /**
+     * Opens the combination and runs one small forward pass (64x64, or the one size a stretch policy gives: such
+     * models are often exported for that size only); any failure becomes the skip reason.
+     */
     static Candidate probe(MattingBackend b, ModelSpec spec, Combo c) {
         try (BatchBackend backend = b.open(spec, new BackendOptions(c.device(), c.precision(), 0, false, false))) {
-            ModelInput in = InputFactory.input(spec, new Resolution(64, 64), 0);
+            ModelInput in = spec.policy() instanceof InputPolicy.Stretch ? ModelInput.blank(spec)
+                    : InputFactory.input(spec, new Resolution(64, 64), 0);
             List<float[]> out = backend.run(List.of(in));
-            if (out.size() != 1 || out.get(0).length != 64 * 64) {
+            if (out.size() != 1 || out.get(0).length != in.height() * in.width()) {
                 return skipped(c, "probe returned " + out.size() + " outputs of unexpected size");
             }
             return new Candidate(c, Optional.empty(), backend.engine());

@@ -46,19 +46,18 @@ public final class InputFactory {
             return ModelInput.ofPixels(ph, pw, chw);
         }
         Normalization n = spec.normalization();
-        float[] mean = n.mean();
-        float[] std = n.std();
+        int max = 0;
+        for (byte b : rgb) {
+            max = Math.max(max, b & 0xff);
+        }
         float[] chw = new float[3 * plane];
         for (int c = 0; c < 3; c++) {
+            float[] lut = n.table(c, max);
             // the padding is a normalised black pixel
-            java.util.Arrays.fill(chw, c * plane, (c + 1) * plane, (float) ((0 - mean[c]) / std[c]));
-        }
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int s = 3 * (y * w + x);
-                int d = y * pw + x;
-                for (int c = 0; c < 3; c++) {
-                    chw[c * plane + d] = (float) (((rgb[s + c] & 0xff) * n.scale() - mean[c]) / std[c]);
+            java.util.Arrays.fill(chw, c * plane, (c + 1) * plane, lut[0]);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    chw[c * plane + y * pw + x] = lut[rgb[3 * (y * w + x) + c] & 0xff];
                 }
             }
         }

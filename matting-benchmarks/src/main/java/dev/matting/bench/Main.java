@@ -20,13 +20,18 @@ import java.util.Map;
 
 /**
  * The runnable entry point: the sample demo, the comparison table and the report by default; the JMH suite with
- * {@code --full} or {@code --jmh}. See {@link CliOptions#USAGE}.
+ * {@code --full} or {@code --jmh}. See {@link CliOptions#USAGE}. {@code matte ...} runs the command for people
+ * ({@link dev.matting.bench.matte.MatteCommand}) instead.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("matte")) {
+            dev.matting.bench.matte.MatteCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int code;
         try {
             code = run(CliOptions.parse(args), System.out);
@@ -64,26 +69,25 @@ public final class Main {
         }
         long start = System.nanoTime();
         Telemetry telemetry = Telemetry.detect();
+        // The sample photos always run the embedded default (U²-Netp): real cut-outs. The table and the JMH suite run
+        // --model (the tiny U-Net by default; base is the cost class of the original tool's model).
+        ModelSpec sampleSpec = null;
+        try {
+            sampleSpec = ModelSpec.bundled();
+            log.println("sample model: " + sampleSpec.name() + " (embedded, " + sampleSpec.directory() + ")");
+        } catch (MattingException e) {
+            log.println("embedded model unavailable: " + e.getMessage());
+        }
         ModelSpec spec = null;
         try {
             spec = ModelRef.resolve(o.model());
-            log.println("model: " + spec.name() + " (" + spec.directory() + ")");
+            log.println("table model: " + spec.name() + " (" + spec.directory() + ")");
         } catch (MattingException e) {
             log.println("model unavailable: " + e.getMessage());
         }
-        List<Combo> runnable = new ArrayList<>();
         Map<String, String> engines = new LinkedHashMap<>();
-        for (Combos.Candidate c : spec == null ? List.<Combos.Candidate>of() : Combos.discover(spec, true)) {
-            if (!o.selects(c.combo())) {
-                continue;
-            }
-            if (c.runnable()) {
-                runnable.add(c.combo());
-                engines.putIfAbsent(c.combo().backend(), c.engine());
-            } else {
-                log.println("skip " + c.combo() + ": " + c.skipReason().orElse(""));
-            }
-        }
+        List<Combo> sampleCombos = runnable(sampleSpec, o, engines, log);
+        List<Combo> runnable = runnable(spec, o, engines, log);
         log.println("runnable: " + runnable);
         ResultFiles.writeEnvironment(out, Environment.capture(telemetry, engines));
         if (o.jmhArgs().isPresent()) {
@@ -91,12 +95,13 @@ public final class Main {
             printReport(ReportGenerator.generate(out, o.baseline()), log);
             return 0;
         }
-        if (runnable.isEmpty()) {
+        if (runnable.isEmpty() && sampleCombos.isEmpty()) {
             log.println("no backend can run here: install matting-djl (pytorch) or matting-onnx (onnxruntime) natives");
             return 1;
         }
 
-        List<SampleRun.Timing> timings = SampleRun.run(spec, runnable, SampleRun.sources(o.samples(), o.quick()), out, log);
+        List<SampleRun.Timing> timings = sampleSpec == null ? List.of()
+                : SampleRun.run(sampleSpec, sampleCombos, SampleRun.sources(o.samples(), o.quick()), out, log);
         log.println();
         log.printf(Locale.ROOT, "%-12s %-6s %-9s %12s %14s  %s%n", "backend", "device", "precision", "ms/image",
                 "mean |da| vs 1st", "engine");
@@ -128,6 +133,26 @@ public final class Main {
         return 0;
     }
 
+    /** The combinations of installed backends that run {@code spec} here and pass the --backend/--device filters. */
+    private static List<Combo> runnable(ModelSpec spec, CliOptions o, Map<String, String> engines, PrintStream log) {
+        List<Combo> out = new ArrayList<>();
+        if (spec == null) {
+            return out;
+        }
+        for (Combos.Candidate c : Combos.discover(spec, true)) {
+            if (!o.selects(c.combo())) {
+                continue;
+            }
+            if (c.runnable()) {
+                out.add(c.combo());
+                engines.putIfAbsent(c.combo().backend(), c.engine());
+            } else {
+                log.println("skip " + spec.name() + " " + c.combo() + ": " + c.skipReason().orElse(""));
+            }
+        }
+        return out;
+    }
+
     private static void printTable(List<RowResult> rows, PrintStream log) {
         log.println();
         log.printf(Locale.ROOT, "%-56s %-12s %10s %9s %10s  %s%n", "row", "backend", "ms/image", "images/s", "peak GPU", "status");
@@ -144,5 +169,6 @@ public final class Main {
     private static void printReport(ReportGenerator.Report r, PrintStream log) {
         log.println("report: " + r.markdown() + (r.charts().isEmpty() ? "" : ", charts: " + r.charts()) + " ("
                 + r.tableRows() + " table rows, " + r.jmhRows() + " JMH results)");
+        r.warnings().forEach(w -> log.println("warning: " + w));
     }
 }

@@ -11,20 +11,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Names the model a benchmark runs: {@code tiny} (the embedded default), {@code base} (the folder named by
+ * Names the model a benchmark runs: {@code embedded} (the jars' default, U²-Netp), {@code tiny} (the synthetic-shapes
+ * U-Net, a repository folder: {@code -Dmatting.bench.tiny}, env {@code MATTING_TINY_MODEL}, else
+ * {@code models/unet-tiny} from the repository root or a module folder), {@code base} (the folder named by
  * {@code -Dmatting.bench.base}, env {@code MATTING_BASE_MODEL}, else {@code models/unet-base}), or any model folder.
  */
 public final class ModelRef {
     /** System property holding the folder of the base model made by {@code tools/unet.py --variant base}. */
     public static final String BASE_PROPERTY = "matting.bench.base";
+    /** System property holding the folder of the tiny model ({@code models/unet-tiny} by default). */
+    public static final String TINY_PROPERTY = "matting.bench.tiny";
 
     private ModelRef() {
     }
 
     public static ModelSpec resolve(String ref) {
         String r = ref == null ? "tiny" : ref.trim();
-        if (r.isEmpty() || r.equals("tiny") || r.equals("embedded")) {
+        if (r.equals("embedded") || r.equals("u2netp")) {
             return ModelSpec.bundled();
+        }
+        if (r.isEmpty() || r.equals("tiny")) {
+            String configured = System.getProperty(TINY_PROPERTY, System.getenv("MATTING_TINY_MODEL"));
+            for (String dir : configured != null ? new String[] {configured}
+                    : new String[] {"models/unet-tiny", "../models/unet-tiny"}) {
+                if (Files.isDirectory(Path.of(dir))) {
+                    return ModelSpec.load(Path.of(dir));
+                }
+            }
+            throw new ModelException("model 'tiny': no folder at " + Path.of(configured != null ? configured
+                    : "models/unet-tiny").toAbsolutePath() + "; run from the repository root or pass -D" + TINY_PROPERTY
+                    + "=DIR (the tiny U-Net is a repository fixture, not embedded in the jars)");
         }
         if (r.equals("base")) {
             String dir = System.getProperty(BASE_PROPERTY, System.getenv().getOrDefault("MATTING_BASE_MODEL", "models/unet-base"));
@@ -65,12 +81,15 @@ public final class ModelRef {
         }
     }
 
-    /** A short label for tables: {@code tiny}, {@code base}, or the folder name. */
+    /** A short label for tables: {@code tiny}, {@code base}, {@code u2netp}, or the folder name. */
     public static String label(String ref) {
-        if (ref == null || ref.isBlank() || ref.equals("embedded")) {
+        if (ref == null || ref.isBlank()) {
             return "tiny";
         }
-        if (ref.equals("tiny") || ref.equals("base")) {
+        if (ref.equals("embedded")) {
+            return "u2netp";
+        }
+        if (ref.equals("tiny") || ref.equals("base") || ref.equals("u2netp")) {
             return ref;
         }
         Path name = Path.of(ref).toAbsolutePath().normalize().getFileName();

@@ -4,6 +4,7 @@ import dev.matting.api.Matte;
 import dev.matting.api.MatteResult;
 import dev.matting.api.Matter;
 import dev.matting.api.Matters;
+import dev.matting.bench.report.TextDrawer;
 import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.common.ImageSource;
 import dev.matting.model.ModelSpec;
@@ -39,9 +40,15 @@ public final class SampleRun {
             Optional<String> error) {
     }
 
-    /** The photos: {@code dir}'s JPEG/PNG files, else the generated samples held in memory. */
+    /** Where the real photos are, relative to the repository root (the folder the README's command runs in). */
+    public static final Path PHOTOS = Path.of("samples", "photos");
+
+    /**
+     * The photos: {@code dir}'s JPEG/PNG files; by default {@code samples/photos} (real photographs with free
+     * licences), else synthetic scenes generated in memory (run from outside the repository).
+     */
     public static List<ImageSource> sources(Optional<Path> dir, boolean quick) {
-        Optional<Path> d = dir.or(() -> Optional.of(Path.of("samples")).filter(Files::isDirectory));
+        Optional<Path> d = dir.or(() -> Optional.of(PHOTOS).filter(Files::isDirectory));
         List<ImageSource> out = new ArrayList<>();
         if (d.isPresent()) {
             if (!Files.isDirectory(d.get())) {
@@ -102,7 +109,9 @@ public final class SampleRun {
             }
         }
         if (first != null) {
-            OutputFiles.writePng(outDir.resolve("contact-sheet.png"), contactSheet(sources, sheetColumns));
+            TextDrawer text = TextDrawer.failSafe(TextDrawer.java2d());
+            OutputFiles.writePng(outDir.resolve("contact-sheet.png"), contactSheet(sources, sheetColumns, text));
+            text.failure().ifPresent(f -> System.err.println("contact sheet drawn without captions (no usable fonts?): " + f));
         }
         return timings;
     }
@@ -135,7 +144,7 @@ public final class SampleRun {
     }
 
     /** Rows of photos: the original, then each backend's cut-out over a checkerboard. */
-    static BufferedImage contactSheet(List<ImageSource> sources, Map<String, List<Matte>> columns) {
+    static BufferedImage contactSheet(List<ImageSource> sources, Map<String, List<Matte>> columns, TextDrawer text) {
         int thumbH = 200;
         int pad = 12;
         int header = 34;
@@ -177,10 +186,11 @@ public final class SampleRun {
             g.setColor(new Color(0xf4f4f4));
             g.fillRect(0, 0, width, height);
             g.setColor(new Color(0x222222));
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+            // headers only where Java2D can draw text: a server without fonts gets the sheet without them
+            Font headerFont = new Font(Font.SANS_SERIF, Font.BOLD, 15);
             int x = pad;
             for (int k = 0; k < colW.length; k++) {
-                g.drawString(k == 0 ? "before" : "after: " + names.get(k - 1), x, 23);
+                text.draw(g, k == 0 ? "before" : "after: " + names.get(k - 1), headerFont, x, 23);
                 x += colW[k] + pad;
             }
             int y = header;

@@ -34,7 +34,7 @@ class GpuCheckTest {
 
     @Test
     void inputsAreDistinctAndOfTheModelsLargestShape() {
-        var spec = dev.matting.model.ModelSpec.bundled();
+        var spec = dev.matting.testing.TestModels.tiny();
         var inputs = GpuCheck.distinctInputs(spec, 3);
         assertEquals(ModelInput.blank(spec).shape(), inputs.get(0).shape());
         assertTrue(!java.util.Arrays.equals(inputs.get(0).pixels(), inputs.get(1).pixels()));

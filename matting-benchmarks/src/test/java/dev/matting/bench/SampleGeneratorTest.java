@@ -40,31 +40,17 @@ class SampleGeneratorTest {
         assertFalse(Arrays.equals(SampleGenerator.scene(64, 64, 1).rgb(), SampleGenerator.scene(64, 64, 2).rgb()));
     }
 
-    /** The committed samples/ folder must be what the generator makes (up to JPEG loss) and stay small. */
+    /** The synthetic set (generated on demand now that the repository's samples are real photos) decodes at its size. */
     @Test
-    void committedSamplesMatchTheGenerator() throws Exception {
-        Path dir = Path.of("../samples");
-        long total = 0;
-        for (SampleGenerator.Sample s : SampleGenerator.SAMPLES) {
-            Path p = dir.resolve(s.name());
-            assertTrue(Files.isRegularFile(p), "missing " + p + " (regenerate: Main --generate-samples samples)");
-            total += Files.size(p);
-            BufferedImage img = ImageIO.read(p.toFile());
-            assertEquals(s.width(), img.getWidth(), s.name());
-            assertEquals(s.height(), img.getHeight(), s.name());
-            byte[] rgb = SampleGenerator.scene(s.width(), s.height(), s.seed()).rgb();
-            long diff = 0;
-            for (int y = 0; y < img.getHeight(); y += 3) {
-                for (int x = 0; x < img.getWidth(); x += 3) {
-                    int px = img.getRGB(x, y);
-                    int i = 3 * (y * img.getWidth() + x);
-                    diff += Math.abs(((px >> 16) & 0xff) - (rgb[i] & 0xff)) + Math.abs(((px >> 8) & 0xff) - (rgb[i + 1] & 0xff))
-                            + Math.abs((px & 0xff) - (rgb[i + 2] & 0xff));
-                }
-            }
-            double mean = diff / (3.0 * ((img.getHeight() + 2) / 3) * ((img.getWidth() + 2) / 3));
-            assertTrue(mean < 4, s.name() + " differs from the generator by " + mean + " per channel");
+    void generatedSamplesDecodeAtTheirStatedSize() throws Exception {
+        SampleGenerator.Sample s = SampleGenerator.SAMPLES.get(SampleGenerator.SAMPLES.size() - 1);
+        BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(SampleGenerator.jpeg(s)));
+        assertEquals(s.width(), img.getWidth(), s.name());
+        assertEquals(s.height(), img.getHeight(), s.name());
+        assertTrue(Files.isDirectory(Path.of("../samples/photos")), "the demo's photos live in samples/photos");
+        try (var left = Files.list(Path.of("../samples"))) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().endsWith(".jpg")),
+                    "synthetic samples are generated, not committed");
         }
-        assertTrue(total < 2_000_000, "samples total " + total + " bytes");
     }
 }

@@ -1,6 +1,7 @@
 package dev.matting.djl;
 
 import ai.djl.engine.Engine;
+import dev.matting.common.BackendUnavailableException;
 import dev.matting.common.Device;
 import dev.matting.djl.core.DjlMattingBackend;
 import dev.matting.model.ModelFormat;
@@ -16,8 +17,18 @@ import java.util.Map;
  *
  * <p>Engine settings that PyTorch keeps per process ({@code intraOpThreads}, cuDNN benchmark) are applied when a
  * backend opens and so affect every PyTorch model in the JVM.
+ *
+ * <p>On the CPU two defences stand against wrong results from libtorch's oneDNN kernels (issue 9: AVX-512 kernels on
+ * an AMD EPYC returned alphas off by 0.1 to 0.2): before libtorch loads, {@link CpuIsaGuard} caps oneDNN at AVX2 on
+ * CPUs with AVX-512 (system property {@value CpuIsaGuard#PROPERTY}: {@code auto}, {@code native} or a oneDNN ISA),
+ * and the first CPU open in the JVM runs {@link KnownAnswerProbe}, refusing the CPU with
+ * {@link BackendUnavailableException} (naming the CPU, its ISA and the fix) when libtorch's answers are wrong. It
+ * refuses rather than falls back: oneDNN reads its ISA cap once per process, so nothing inside this JVM can repair
+ * the engine, and silently switching to another engine would hide a broken machine from whoever asked for this one.
+ * TorchScript modules carry no input names, so {@code model.json}'s {@code input.name} is not checked here.
  */
 public final class PyTorchBackend extends DjlMattingBackend {
+    private static final System.Logger LOG = System.getLogger(PyTorchBackend.class.getName());
     /** The DJL engine name. */
     public static final String ENGINE = "PyTorch";
 
@@ -30,6 +41,42 @@ public final class PyTorchBackend extends DjlMattingBackend {
         // GPU: TorchScript FP16 ran at 3.9 ms/image (batch 8, H100), ahead of ONNX Runtime's CUDA provider.
         // CPU: ONNX Runtime measured faster on the tiny model (see OnnxRuntimeBackend), so it gets the higher number.
         return device.isGpu() ? 100 : 10;
+    }
+
+    /** The verdict of the CPU known-answer check, once per JVM (null until the first CPU open). */
+    private static KnownAnswerProbe.Verdict cpuVerdict;
+
+    @Override
+    protected void beforeEngineLoads() {
+        try {
+            CpuIsaGuard.applyOnce();
+        } catch (IllegalArgumentException e) {
+            throw new BackendUnavailableException("backend 'pytorch': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void verifyDevice(Engine engine, Device device) {
+        if (!device.isGpu()) {
+            verifyCpu();
+        }
+    }
+
+    private static synchronized void verifyCpu() {
+        if (cpuVerdict == null) {
+            try {
+                cpuVerdict = KnownAnswerProbe.run(KnownAnswerProbe.expected());
+            } catch (RuntimeException e) {
+                throw new BackendUnavailableException("backend 'pytorch': the CPU known-answer check could not run: "
+                        + e.getMessage(), e);
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
+                    "PyTorch CPU known-answer check %s in %.1f ms: %s", cpuVerdict.passed() ? "passed" : "FAILED",
+                    cpuVerdict.nanos() / 1e6, cpuVerdict.describe()));
+        }
+        if (!cpuVerdict.passed()) {
+            throw KnownAnswerProbe.refusal(cpuVerdict, CpuIsaGuard.CpuInfo.read(), CpuIsaGuard.applied());
+        }
     }
 
     @Override

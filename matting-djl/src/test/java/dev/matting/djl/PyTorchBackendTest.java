@@ -36,11 +36,16 @@ class PyTorchBackendTest extends BackendContract {
         assertTrue(pt.priority(Device.gpu(0)) > pt.priority(Device.cpu()));
     }
 
+    /** The jar embeds U²-Netp's TorchScript exports (FP32 and FP16) with its descriptor, licence and provenance. */
     @Test
     void theEmbeddedModelCarriesTorchScriptFiles() {
         ModelSpec spec = ModelSpec.bundled();
+        assertEquals("u2netp", spec.name());
         assertTrue(java.nio.file.Files.isRegularFile(spec.requireFile(ModelFormat.TORCHSCRIPT, Precision.FP32)));
         assertTrue(java.nio.file.Files.isRegularFile(spec.requireFile(ModelFormat.TORCHSCRIPT, Precision.FP16)));
-        assertEquals(InputType.UINT8, spec.inputType());
+        assertEquals(InputType.FLOAT32, spec.inputType());
+        for (String f : new String[] {"LICENSE", "PROVENANCE.md"}) {
+            assertTrue(PyTorchBackend.class.getClassLoader().getResource(ModelSpec.BUNDLED_RESOURCE + f) != null, f);
+        }
     }
 }

@@ -32,7 +32,7 @@ public abstract class BenchParams {
     @Param({"fp32", "fp16"})
     public String precision;
 
-    /** {@code tiny} (embedded), {@code base} (see {@link ModelRef}) or a model folder. */
+    /** {@code tiny} ({@code models/unet-tiny}), {@code base} (see {@link ModelRef}) or a model folder. */
     @Param({"tiny"})
     public String model;
 

@@ -169,7 +169,8 @@ public final class JmhSuite {
         if (cmd.getJvmArgsAppend().hasValue()) {
             append.addAll(cmd.getJvmArgsAppend().get());
         }
-        for (String prop : List.of("ai.djl.offline", "java.awt.headless", ModelRef.BASE_PROPERTY, "dev.matting.cache")) {
+        for (String prop : List.of("ai.djl.offline", "java.awt.headless", ModelRef.BASE_PROPERTY, ModelRef.TINY_PROPERTY,
+                "dev.matting.models.dir", "dev.matting.offline")) {
             String v = System.getProperty(prop);
             if (v != null && append.stream().noneMatch(a -> a.startsWith("-D" + prop + "="))) {
                 append.add("-D" + prop + "=" + v);

@@ -3,7 +3,6 @@ package dev.matting.bench.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -13,7 +12,8 @@ import java.util.Locale;
 /**
  * A horizontal grouped bar chart drawn with plain Java2D (headless, no dependency): one group per row label, one
  * bar per series, on a log or linear axis, with values printed at the bar ends. Missing values ({@code NaN}) leave
- * a gap, so reference figures can sit beside measured ones where both exist.
+ * a gap, so reference figures can sit beside measured ones where both exist. All text goes through a
+ * {@link TextDrawer}, so a machine without fonts still gets the bars.
  */
 public final class BarChart {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x7f7f7f),
@@ -29,8 +29,10 @@ public final class BarChart {
     /**
      * @param unit axis unit printed after values, e.g. {@code ms/image}
      * @param log  log10 axis: for figures spanning decades (CPU seconds next to GPU milliseconds)
+     * @param text draws every caption; wrap it in {@link TextDrawer#failSafe} to survive missing fonts
      */
-    public static BufferedImage render(String title, String unit, List<String> series, List<Group> groups, boolean log) {
+    public static BufferedImage render(String title, String unit, List<String> series, List<Group> groups, boolean log,
+            TextDrawer text) {
         int width = 1280;
         int barH = 16;
         int groupGap = 14;
@@ -47,11 +49,10 @@ public final class BarChart {
             g.fillRect(0, 0, width, height);
             Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
             Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
-            g.setFont(labelFont);
-            FontMetrics fm = g.getFontMetrics();
+            Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 18);
             int labelW = 0;
             for (Group gr : groups) {
-                labelW = Math.max(labelW, fm.stringWidth(gr.label()));
+                labelW = Math.max(labelW, text.width(g, gr.label(), labelFont));
             }
             int left = Math.min(460, labelW + 24);
             int right = width - 110;
@@ -72,20 +73,17 @@ public final class BarChart {
             Axis axis = log ? Axis.log(min, max) : Axis.linear(max);
             // title and legend
             g.setColor(new Color(0x222222));
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-            g.drawString(title, 16, 30);
-            g.setFont(labelFont);
+            text.draw(g, title, titleFont, 16, 30);
             int lx = 16;
             for (int s = 0; s < series.size(); s++) {
                 g.setColor(PALETTE[s % PALETTE.length]);
                 g.fillRect(lx, 46, 14, 14);
                 g.setColor(new Color(0x333333));
-                g.drawString(series.get(s), lx + 20, 58);
-                lx += 20 + fm.stringWidth(series.get(s)) + 24;
+                text.draw(g, series.get(s), labelFont, lx + 20, 58);
+                lx += 20 + text.width(g, series.get(s), labelFont) + 24;
             }
             // grid
             int plotBottom = height - bottom;
-            g.setFont(small);
             for (double tick : axis.ticks()) {
                 int x = left + (int) Math.round(axis.pos(tick) * (right - left));
                 g.setColor(new Color(0xe6e6e6));
@@ -93,16 +91,15 @@ public final class BarChart {
                 g.drawLine(x, top - 6, x, plotBottom);
                 g.setColor(new Color(0x555555));
                 String t = tick >= 1 ? String.format(Locale.ROOT, "%,.0f", tick) : format(tick);
-                g.drawString(t, x - g.getFontMetrics().stringWidth(t) / 2, plotBottom + 16);
+                text.draw(g, t, small, x - text.width(g, t, small) / 2, plotBottom + 16);
             }
-            g.drawString(unit + (log ? " (log scale)" : ""), left, plotBottom + 36);
+            text.draw(g, unit + (log ? " (log scale)" : ""), small, left, plotBottom + 36);
             // bars
             int y = top;
             for (Group gr : groups) {
-                g.setFont(labelFont);
                 g.setColor(new Color(0x222222));
-                int textY = y + (series.size() * barH) / 2 + fm.getAscent() / 2 - 2;
-                g.drawString(gr.label(), left - 12 - fm.stringWidth(gr.label()), textY);
+                int textY = y + (series.size() * barH) / 2 + text.ascent(g, labelFont) / 2 - 2;
+                text.draw(g, gr.label(), labelFont, left - 12 - text.width(g, gr.label(), labelFont), textY);
                 for (int s = 0; s < series.size(); s++) {
                     double v = s < gr.values().length ? gr.values()[s] : Double.NaN;
                     int by = y + s * barH;
@@ -110,9 +107,8 @@ public final class BarChart {
                         int w = Math.max(2, (int) Math.round(axis.pos(v) * (right - left)));
                         g.setColor(PALETTE[s % PALETTE.length]);
                         g.fillRect(left, by + 1, w, barH - 3);
-                        g.setFont(small);
                         g.setColor(new Color(0x333333));
-                        g.drawString(format(v), left + w + 4, by + barH - 4);
+                        text.draw(g, format(v), small, left + w + 4, by + barH - 4);
                     }
                 }
                 y += groupH;

@@ -26,11 +26,20 @@ public final class ReportGenerator {
     private ReportGenerator() {
     }
 
-    /** What was written. */
-    public record Report(Path markdown, List<Path> charts, int jmhRows, int tableRows) {
+    /** What was written, and what went wrong with the charts (drawn without text, or not drawn). */
+    public record Report(Path markdown, List<Path> charts, int jmhRows, int tableRows, List<String> warnings) {
     }
 
     public static Report generate(Path outDir, Optional<Path> pythonBaseline) {
+        return generate(outDir, pythonBaseline, TextDrawer.java2d());
+    }
+
+    /**
+     * As {@link #generate(Path, Optional)}, drawing chart text with {@code fonts}. When text cannot be drawn (no
+     * fonts on a bare server) the charts are still written, without text, and the report says why; a chart that
+     * cannot be drawn at all is listed as such. The Markdown, which holds every figure, is always written.
+     */
+    static Report generate(Path outDir, Optional<Path> pythonBaseline, TextDrawer fonts) {
         List<JmhResults.Row> jmh = JmhResults.read(JmhSuite.resultsFile(outDir));
         Optional<ResultFiles.TableFile> table = ResultFiles.readTable(outDir);
         Environment env = ResultFiles.readEnvironment(outDir)
@@ -39,28 +48,29 @@ public final class ReportGenerator {
 
         List<Path> charts = new ArrayList<>();
         List<String> chartErrors = new ArrayList<>();
-        table.filter(t -> !t.rows().isEmpty()).ifPresent(t -> {
-            try {
-                Path p = outDir.resolve("chart.png");
-                OutputFiles.writePng(p, tableChart(t));
-                charts.add(p);
-            } catch (RuntimeException | LinkageError e) {
-                chartErrors.add("chart.png not drawn: " + e); // e.g. no fonts on a bare server
-            }
-        });
+        table.filter(t -> !t.rows().isEmpty()).ifPresent(t -> chart(outDir.resolve("chart.png"),
+                text -> tableChart(t, text), fonts, charts, chartErrors));
         if (!jmh.isEmpty()) {
-            try {
-                Path p = outDir.resolve("jmh-chart.png");
-                OutputFiles.writePng(p, jmhChart(jmh));
-                charts.add(p);
-            } catch (RuntimeException | LinkageError e) {
-                chartErrors.add("jmh-chart.png not drawn: " + e);
-            }
+            chart(outDir.resolve("jmh-chart.png"), text -> jmhChart(jmh, text), fonts, charts, chartErrors);
         }
         String md = markdown(env, table, jmh, baseline, charts, chartErrors);
         Path mdPath = outDir.resolve("report.md");
         OutputFiles.writeString(mdPath, md);
-        return new Report(mdPath, List.copyOf(charts), jmh.size(), table.map(t -> t.rows().size()).orElse(0));
+        return new Report(mdPath, List.copyOf(charts), jmh.size(), table.map(t -> t.rows().size()).orElse(0),
+                List.copyOf(chartErrors));
+    }
+
+    /** Draws and writes one chart; text failures leave a chart without text, other failures no chart. */
+    private static void chart(Path file, java.util.function.Function<TextDrawer, java.awt.image.BufferedImage> draw,
+            TextDrawer fonts, List<Path> charts, List<String> errors) {
+        TextDrawer text = TextDrawer.failSafe(fonts);
+        try {
+            OutputFiles.writePng(file, draw.apply(text));
+            charts.add(file);
+            text.failure().ifPresent(f -> errors.add(file.getFileName() + " drawn without text (no usable fonts?): " + f));
+        } catch (RuntimeException | LinkageError e) {
+            errors.add(file.getFileName() + " not drawn: " + e);
+        }
     }
 
     static String markdown(Environment env, Optional<ResultFiles.TableFile> table, List<JmhResults.Row> jmh,
@@ -264,7 +274,7 @@ public final class ReportGenerator {
                 .thenComparingInt(r -> parseInt(r.param("batch")))).toList();
     }
 
-    static java.awt.image.BufferedImage tableChart(ResultFiles.TableFile t) {
+    static java.awt.image.BufferedImage tableChart(ResultFiles.TableFile t, TextDrawer text) {
         List<BarChart.Group> groups = new ArrayList<>();
         for (RowResult r : t.rows()) {
             double ours = r.msPerImage() == null ? Double.NaN : r.msPerImage();
@@ -277,10 +287,10 @@ public final class ReportGenerator {
             groups.add(new BarChart.Group(r.label() + (r.backend().isEmpty() ? "" : " - " + r.backend()), new double[] {ours, a6000, a10g}));
         }
         return BarChart.render("Comparison table: time per image (lower is better)", "ms/image",
-                List.of("dev.matting (this machine)", "reference RTX A6000", "reference A10G"), groups, true);
+                List.of("dev.matting (this machine)", "reference RTX A6000", "reference A10G"), groups, true, text);
     }
 
-    static java.awt.image.BufferedImage jmhChart(List<JmhResults.Row> jmh) {
+    static java.awt.image.BufferedImage jmhChart(List<JmhResults.Row> jmh, TextDrawer text) {
         List<BarChart.Group> groups = new ArrayList<>();
         for (JmhResults.Row r : sorted(jmh)) {
             if (groups.size() == MAX_CHART_ROWS) {
@@ -291,7 +301,8 @@ public final class ReportGenerator {
                     + (r.param("batch").isEmpty() ? "" : " b" + r.param("batch")) + " " + otherParams(r);
             groups.add(new BarChart.Group(label.replaceAll("\\s+", " ").trim(), new double[] {r.msPerImage()}));
         }
-        return BarChart.render("JMH: time per image (lower is better)", "ms/image", List.of("ms/image"), groups, true);
+        return BarChart.render("JMH: time per image (lower is better)", "ms/image", List.of("ms/image"), groups, true,
+                text);
     }
 
     private static int parseInt(String s) {

@@ -20,11 +20,14 @@ import javax.imageio.stream.ImageOutputStream;
  * Pure per-pixel arithmetic from a seed, so the same seed gives the same pixels on every machine.
  */
 public final class SampleGenerator {
-    /** One committed sample: file name, size and seed. */
+    /** One synthetic sample: file name, size and seed. */
     public record Sample(String name, int width, int height, long seed) {
     }
 
-    /** The set in {@code samples/}: landscape, portrait, square and small sizes. */
+    /**
+     * A set of synthetic scenes in 1080p-class sizes (landscape, portrait, square, small), generated on demand: what
+     * the demo falls back to without {@code samples/photos}, and what {@code --generate-samples} writes.
+     */
     public static final List<Sample> SAMPLES = List.of(
             new Sample("01-studio-1920x1080.jpg", 1920, 1080, 11),
             new Sample("02-portrait-1080x1350.jpg", 1080, 1350, 22),
@@ -33,7 +36,7 @@ public final class SampleGenerator {
             new Sample("05-vga-640x480.jpg", 640, 480, 55),
             new Sample("06-small-512x512.jpg", 512, 512, 66));
 
-    /** JPEG quality of the committed samples. */
+    /** JPEG quality of the generated samples. */
     public static final float QUALITY = 0.85f;
 
     private SampleGenerator() {
@@ -107,9 +110,9 @@ public final class SampleGenerator {
         return out;
     }
 
-    /** Regenerates the committed {@code samples/} folder: {@code SampleGenerator [DIR]}. */
+    /** Writes the synthetic samples into a folder: {@code SampleGenerator DIR}. */
     public static void main(String[] args) {
-        Path dir = Path.of(args.length > 0 ? args[0] : "samples");
+        Path dir = Path.of(args.length > 0 ? args[0] : "out/samples");
         long total = 0;
         for (Path p : writeAll(dir)) {
             long size = p.toFile().length();

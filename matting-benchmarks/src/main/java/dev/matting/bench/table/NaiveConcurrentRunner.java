@@ -32,7 +32,7 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
 
     /** Opens {@code concurrency} copies of the model on the backend, device and precision {@code options} select. */
     static NaiveConcurrentRunner open(MatterOptions options, int concurrency) {
-        ModelSpec spec = options.model().orElseGet(ModelSpec::bundled);
+        ModelSpec spec = options.resolveModel();
         BackendSelector.Selection c = BackendSelector.select(spec, options.backend().orElse(null),
                 options.devices().isEmpty() ? List.of() : List.of(options.devices().get(0)), options.precision(), false);
         return new NaiveConcurrentRunner(c.backend(), spec, new BackendOptions(c.devices().get(0), c.precision(),
@@ -46,7 +46,7 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
             throw new IllegalArgumentException("concurrency and batch must be >= 1, got " + concurrency + " and " + batch);
         }
         this.backendName = backend.name();
-        this.pipeline = new MattingPipeline(spec, postProcess);
+        this.pipeline = new MattingPipeline(spec, postProcess, dev.matting.image.DecodeLimits.defaults());
         this.batch = batch;
         try {
             for (int i = 0; i < concurrency; i++) {

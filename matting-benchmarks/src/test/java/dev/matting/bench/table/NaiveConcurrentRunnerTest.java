@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * threads interleave. The copies that come last run out of memory on every batch, and nothing recovers.
  */
 class NaiveConcurrentRunnerTest {
-    private static final ModelSpec SPEC = dev.matting.bench.ModelRef.atPolicy(ModelSpec.bundled(), new InputPolicy.LongestSide(64, 32));
+    private static final ModelSpec SPEC = dev.matting.bench.ModelRef.atPolicy(dev.matting.testing.TestModels.tiny(), new InputPolicy.LongestSide(64, 32));
     private static final BackendOptions GPU_FP16 = new BackendOptions(Device.gpu(0), Precision.FP16, 0, false, false);
 
     @Test

@@ -11,7 +11,6 @@ import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.common.Device;
 import dev.matting.common.ImageSource;
 import dev.matting.model.InputPolicy;
-import dev.matting.model.ModelSpec;
 import dev.matting.spi.BackendSelector;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,7 @@ class ScheduledRunnerTest {
             }
             clients.add(mine);
         }
-        var options = Matters.builder().model(dev.matting.bench.ModelRef.atPolicy(ModelSpec.bundled(), new InputPolicy.LongestSide(64, 32)))
+        var options = Matters.builder().model(dev.matting.bench.ModelRef.atPolicy(dev.matting.testing.TestModels.tiny(), new InputPolicy.LongestSide(64, 32)))
                 .device(Device.cpu()).maxBatchSize(4).cpuThreads(1).intraOpThreads(1).build();
         try (ThroughputRunner runner = ScheduledRunner.open(options, 24L << 30)) {
             List<MatteResult> results = runner.run(clients);

@@ -46,11 +46,12 @@ public final class DjlBatchBackend implements BatchBackend {
     private final OutputAdapter output;
     private final String engine;
     private final Runnable cacheReleaser;
+    private final int batchLimit;
     private ByteBuffer staging;
     private boolean closed;
 
     DjlBatchBackend(ZooModel<NDList, NDList> model, ai.djl.Device djlDevice, Device device, Precision precision,
-            InputType inputType, OutputAdapter output, String engine, Runnable cacheReleaser) {
+            InputType inputType, OutputAdapter output, String engine, Runnable cacheReleaser, int batchLimit) {
         this.model = Objects.requireNonNull(model, "model");
         this.block = model.getBlock();
         this.djlDevice = djlDevice;
@@ -60,6 +61,7 @@ public final class DjlBatchBackend implements BatchBackend {
         this.output = output;
         this.engine = engine;
         this.cacheReleaser = cacheReleaser;
+        this.batchLimit = batchLimit;
     }
 
     @Override
@@ -84,6 +86,14 @@ public final class DjlBatchBackend implements BatchBackend {
                 throw new InferenceException("the model takes " + (inputType == InputType.UINT8 ? "uint8 pixels" : "float32 values")
                         + " but an input of " + what + " holds " + (in.isPixels() ? "uint8 pixels" : "float32 values"));
             }
+        }
+        if (batchLimit > 0 && n > batchLimit) {
+            // the model file takes at most batchLimit images a pass: consecutive passes, results in batch order
+            List<float[]> alphas = new ArrayList<>(n);
+            for (int i = 0; i < n; i += batchLimit) {
+                alphas.addAll(run(batch.subList(i, Math.min(n, i + batchLimit))));
+            }
+            return alphas;
         }
         try (NDManager manager = model.getNDManager().newSubManager(djlDevice)) {
             NDArray packed = pack(manager, batch, inputType, stagingBuffer(n * 3 * h * w * (inputType == InputType.UINT8 ? 1 : 4)));
@@ -244,6 +254,11 @@ public final class DjlBatchBackend implements BatchBackend {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "releasing cached device memory on " + device + " failed: " + e);
         }
+    }
+
+    /** The most images one forward pass takes (0: any); larger batches run as consecutive passes. */
+    int batchLimit() {
+        return batchLimit;
     }
 
     /** The model's manager; each call's tensors live in a child of it, which tests use to check for leaks. */

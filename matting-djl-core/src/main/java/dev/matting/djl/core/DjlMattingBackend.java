@@ -4,10 +4,12 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
+import ai.djl.util.PairList;
 import dev.matting.common.BackendUnavailableException;
 import dev.matting.common.Device;
 import dev.matting.common.DeviceOutOfMemoryException;
@@ -73,6 +75,39 @@ public abstract class DjlMattingBackend implements MattingBackend {
     protected void checkSupported(Device device, Precision precision) {
     }
 
+    /**
+     * The most images the model file takes in one forward pass, 0 for any number. Some exports fix their batch to 1
+     * (rembg's U²-Net family, ISNet); the backend then runs a larger batch as consecutive passes. May also reject, with
+     * a {@link ModelException}, a file that cannot run the descriptor (an input size the policy never produces).
+     */
+    protected int batchLimit(ModelSpec spec, Path file) {
+        return 0;
+    }
+
+    /**
+     * Process-wide settings that must be in place before the engine's natives first load (system properties the
+     * engine reads once, environment variables its libraries read once). Runs before every {@link Engine#getEngine}
+     * call of this backend, so it must be idempotent and cheap; throws {@link BackendUnavailableException} when a
+     * setting is invalid.
+     */
+    protected void beforeEngineLoads() {
+    }
+
+    /**
+     * Checks that the loaded engine computes correctly on {@code device} before a model is opened there, throwing
+     * {@link BackendUnavailableException} when it does not; nothing by default. Runs after {@link #configureEngine}.
+     */
+    protected void verifyDevice(Engine engine, Device device) {
+    }
+
+    /**
+     * Whether the engine reports the model's real input names, so that {@code model.json}'s {@code input.name} can be
+     * checked at load (ONNX graphs have named inputs; TorchScript modules do not).
+     */
+    protected boolean checksInputNames() {
+        return false;
+    }
+
     /** What {@link BatchBackend#releaseCachedMemory()} does on {@code device}; nothing by default. */
     protected Runnable cacheReleaser(Device device) {
         return () -> {
@@ -95,6 +130,7 @@ public abstract class DjlMattingBackend implements MattingBackend {
             throw new BackendUnavailableException("backend '" + name + "': the DJL " + engineName
                     + " engine is not on the class path (installed DJL engines: " + Engine.getAllEngines() + ")");
         }
+        beforeEngineLoads();
         try {
             return Engine.getEngine(engineName);
         } catch (RuntimeException | LinkageError e) {
@@ -144,7 +180,9 @@ public abstract class DjlMattingBackend implements MattingBackend {
             }
         }
         checkSupported(device, precision);
+        int batchLimit = batchLimit(spec, file);
         configureEngine(engine, options);
+        verifyDevice(engine, device);
         ai.djl.Device djlDevice = toDjl(device);
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
@@ -161,13 +199,41 @@ public abstract class DjlMattingBackend implements MattingBackend {
             throw new ModelException("backend '" + name + "' cannot load " + file + " on " + device + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new ModelException("backend '" + name + "' cannot load " + file + " on " + device + ": " + e.getMessage(), e);
+        } catch (LinkageError e) {
+            // an engine class whose static initialiser failed (DJL's OrtNDManager when its alternative engine would
+            // not load): the engine, not the model, is unusable in this JVM
+            throw new BackendUnavailableException("backend '" + name + "': the " + engineName
+                    + " engine failed to initialise while loading " + file + ": " + e, e);
+        }
+        if (checksInputNames()) {
+            try {
+                checkInputName(model, spec, file);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
         }
         DjlBatchBackend backend = new DjlBatchBackend(model, djlDevice, device, precision, spec.inputType(),
-                spec.output(), engineLabel(engine), cacheReleaser(device));
+                spec.output(), engineLabel(engine), cacheReleaser(device), batchLimit);
         if (options.warmUp()) {
             warmUp(backend, spec, file);
         }
         return backend;
+    }
+
+    /**
+     * The SDK feeds exactly one input tensor, by position: the model must have exactly one input, and it must be
+     * the one {@code model.json} names, or the descriptor describes another model than the file holds.
+     */
+    static void checkInputName(ZooModel<NDList, NDList> model, ModelSpec spec, Path file) {
+        PairList<String, Shape> inputs = model.describeInput();
+        List<String> names = inputs == null ? List.of() : inputs.keys();
+        if (names.size() != 1 || !names.get(0).equals(spec.inputName())) {
+            throw new ModelException("model '" + spec.name() + "': model.json names the input '" + spec.inputName()
+                    + "' but " + file + (names.size() == 1 ? " has the input '" + names.get(0) + "'"
+                            : " has " + names.size() + " inputs " + names + " (the SDK feeds exactly one)")
+                    + "; correct input.name in model.json");
+        }
     }
 
     /** One forward pass on a policy-sized dummy so the first real caller pays neither lazy init nor autotuning. */

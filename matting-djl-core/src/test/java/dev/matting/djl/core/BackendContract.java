@@ -24,6 +24,7 @@ import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
 import dev.matting.testing.AlphaMetrics;
 import dev.matting.testing.SyntheticImages;
+import dev.matting.testing.TestModels;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -42,8 +43,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every DJL-based backend must do, on real inference with the embedded tiny model. A backend module subclasses
- * it and names its backend; the tests then run there (this class reaches matting-onnx through the test-jar).
+ * What every DJL-based backend must do, on real inference with the tiny U-Net of {@code models/unet-tiny} (a test
+ * fixture: its PyTorch parity pairs and its known alphas on synthetic shapes make exact checks possible; the jars
+ * embed U²-Netp, whose checks against rembg are the faithfulness tests). A backend module subclasses it and names
+ * its backend; the tests then run there (this class reaches matting-onnx through the test-jar).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendContract {
@@ -61,7 +64,7 @@ public abstract class BackendContract {
 
     @BeforeAll
     void openCpuBackend() {
-        spec = ModelSpec.bundled();
+        spec = TestModels.tiny();
         cpu = newBackend().open(spec, options(Device.cpu(), Precision.FP32, true));
     }
 
@@ -258,7 +261,8 @@ public abstract class BackendContract {
     // End to end through the public API (needs the image pipeline: decode, geometry, preprocess, restore).
 
     protected Matter matter(Precision precision) {
-        return Matters.builder().backend(newBackend().name()).device(Device.cpu()).precision(precision).create();
+        return Matters.builder().model(spec).backend(newBackend().name()).device(Device.cpu()).precision(precision)
+                .create();
     }
 
     static Stream<int[]> syntheticSizes() {
