@@ -6,6 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.matting.model.InputType;
+import dev.matting.model.ModelSpec;
+import dev.matting.model.Normalization;
+import dev.matting.model.OutputAdapter;
+import dev.matting.model.ResizeFilter;
+import dev.matting.model.ResizeKernel;
+import dev.matting.spi.DevicePlan;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -59,6 +66,70 @@ final class DeviceImaging {
     record Plan(int sourceWidth, int sourceHeight, Axis inX, Axis inY, boolean inRounds, boolean inRoundsBetween,
             boolean imageMax, double scale, float[] mean, float[] std, boolean uint8Input, Activation activation,
             boolean quantizeFloor, boolean outEightBit, boolean outRoundsBetween, Axis outX, Axis outY) {
+    }
+
+    /**
+     * The plan for one input: the kernels of its {@link DevicePlan} as dense matrices, the way in padded to the model's
+     * size by repeating the last row and column's weights, the way back reading only the scaled region (zero weights
+     * on the padding), and the descriptor's normalisation and output adapter as flags.
+     */
+    static Plan plan(DevicePlan p) {
+        ModelSpec spec = p.spec();
+        OutputAdapter out = spec.output();
+        Normalization norm = spec.normalization();
+        boolean floatArea = spec.inputResize() == ResizeFilter.AREA && spec.inputType() == InputType.FLOAT32;
+        return new Plan(p.image().width(), p.image().height(),
+                padded("in-x", p.inX(), p.paddedWidth()), padded("in-y", p.inY(), p.paddedHeight()),
+                !floatArea, p.inX().arithmetic() == ResizeKernel.Arithmetic.PILLOW_8BIT
+                        || p.inY().arithmetic() == ResizeKernel.Arithmetic.PILLOW_8BIT,
+                norm.imageMax(), norm.scale(), toFloats(norm.mean()), toFloats(norm.std()),
+                spec.inputType() == InputType.UINT8, Activation.valueOf(out.activation().name()),
+                out.quantize() == OutputAdapter.Quantize.FLOOR, out.resize().eightBit(),
+                p.outX().arithmetic() == ResizeKernel.Arithmetic.PILLOW_8BIT
+                        || p.outY().arithmetic() == ResizeKernel.Arithmetic.PILLOW_8BIT,
+                cropped("out-x", p.outX(), p.paddedWidth()), cropped("out-y", p.outY(), p.paddedHeight()));
+    }
+
+    /** {@code k} (in -> out) as a dense {@code padded x in} matrix whose rows past {@code out} repeat the last one. */
+    private static Axis padded(String name, ResizeKernel k, int padded) {
+        double[] d = k.dense();
+        int in = k.inSize();
+        float[] m = new float[padded * in];
+        for (int o = 0; o < padded; o++) {
+            int row = Math.min(o, k.outSize() - 1);
+            for (int i = 0; i < in; i++) {
+                m[o * in + i] = (float) d[row * in + i];
+            }
+        }
+        boolean identity = k.isIdentity() && padded == k.outSize();
+        return new Axis(key(name, k, padded), in, padded, m, identity);
+    }
+
+    /** {@code k} (in -> out) as a dense {@code out x padded} matrix, zero on the columns past {@code in}. */
+    private static Axis cropped(String name, ResizeKernel k, int padded) {
+        double[] d = k.dense();
+        int in = k.inSize();
+        int out = k.outSize();
+        float[] m = new float[out * padded];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                m[o * padded + i] = (float) d[o * in + i];
+            }
+        }
+        boolean identity = k.isIdentity() && padded == in;
+        return new Axis(key(name, k, padded), padded, out, m, identity);
+    }
+
+    private static String key(String name, ResizeKernel k, int padded) {
+        return name + ":" + k.filter().key() + ":" + k.arithmetic() + ":" + k.inSize() + ">" + k.outSize() + "/" + padded;
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 
     /** What turns the model's output into alpha in [0, 1]. */
@@ -115,7 +186,8 @@ final class DeviceImaging {
             } else {
                 // the SDK's float path: resize the float alpha, then round once
                 NDArray r = resize(scratch, a.expandDims(0), p.outX(), p.outY(), false, false).squeeze(0);
-                alpha = r.clip(0f, 1f).mul(255f).add(0.5f).floor();
+                NDArray scaled = r.clip(0f, 1f).mul(255f);
+                alpha = p.quantizeFloor() ? scaled.floor() : scaled.add(0.5f).floor();
             }
             NDArray bytes = alpha.toType(DataType.UINT8, false);
             bytes.attach(manager);
@@ -127,7 +199,7 @@ final class DeviceImaging {
      * Every image's alpha in one copy to the host: the planes are flattened and joined on the device, copied once,
      * and split into arrays here.
      */
-    static List<byte[]> download(NDManager manager, List<NDArray> alphas) {
+    static List<byte[]> download(List<NDArray> alphas) {
         NDList flat = new NDList(alphas.size());
         for (NDArray a : alphas) {
             flat.add(a.flatten());
