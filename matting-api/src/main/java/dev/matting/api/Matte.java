@@ -221,7 +221,10 @@ public final class Matte {
         }
     }
 
-    /** Encodes {@link #render()} as PNG bytes (RGBA for a transparent background, RGB over a solid one). */
+    /**
+     * Encodes {@link #render()} as PNG bytes (RGBA for a transparent background, with fully transparent pixels written
+     * as transparent black; RGB over a solid one).
+     */
     public byte[] toPng() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(width() * height());
         try {
@@ -235,7 +238,7 @@ public final class Matte {
     /** Writes {@link #render()} as PNG to a stream. */
     public void writePng(OutputStream out) throws IOException {
         if (background.isTransparent()) {
-            PngEncoder.write(out, width(), height(), interleavedRgba(), PngEncoder.Layout.RGBA);
+            PngEncoder.writeRgba(out, width(), height(), source.rgb(), alpha);
         } else {
             BufferedImage img = render();
             int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
@@ -257,18 +260,6 @@ public final class Matte {
     /** Writes the alpha alone as a grey PNG file, atomically. */
     public void writeMaskPng(Path file) {
         writeAtomically(file, out -> write(out, Output.mask()), "PNG");
-    }
-
-    private byte[] interleavedRgba() {
-        byte[] rgb = source.rgb();
-        byte[] rgba = new byte[4 * alpha.length];
-        for (int i = 0, j = 0; i < alpha.length; i++, j += 4) {
-            rgba[j] = rgb[3 * i];
-            rgba[j + 1] = rgb[3 * i + 1];
-            rgba[j + 2] = rgb[3 * i + 2];
-            rgba[j + 3] = alpha[i];
-        }
-        return rgba;
     }
 
     private static void writeAtomically(Path file, AtomicFiles.Content content, String format) {

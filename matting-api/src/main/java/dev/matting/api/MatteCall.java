@@ -4,6 +4,7 @@ import dev.matting.common.ImageSource;
 import dev.matting.common.SchedulerRejectedException;
 import dev.matting.common.SchedulerShutdownException;
 import dev.matting.common.SchedulerTimeoutException;
+import dev.matting.spi.ModelOutput;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +60,7 @@ final class MatteCall extends CompletableFuture<Matte> {
     private long startedAt;
     private volatile Stage stage = Stage.ADMITTING;
     private volatile Future<?> prepareTask;
-    private volatile CompletableFuture<float[]> inference;
+    private volatile CompletableFuture<ModelOutput> inference;
     private volatile Future<?> timer;
     /** Where it was when a close abandoned it. */
     private volatile Stage abandonedAt;
@@ -127,7 +128,7 @@ final class MatteCall extends CompletableFuture<Matte> {
     }
 
     /** The scheduler's future for its forward pass; cancelled at once if the request ended meanwhile. */
-    void inference(CompletableFuture<float[]> alpha) {
+    void inference(CompletableFuture<ModelOutput> alpha) {
         inference = alpha;
         if (settled.get()) {
             alpha.cancel(false);
@@ -291,7 +292,7 @@ final class MatteCall extends CompletableFuture<Matte> {
             }
             endWork();
         }
-        CompletableFuture<float[]> f = inference;
+        CompletableFuture<ModelOutput> f = inference;
         return f != null && f.cancel(false);
     }
 

@@ -15,6 +15,7 @@ import dev.matting.scheduler.Overflow;
 import dev.matting.scheduler.SchedulerConfig;
 import dev.matting.scheduler.SchedulerStats;
 import dev.matting.spi.BatchBackend;
+import dev.matting.spi.ModelOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class PipelineMatter implements Matter {
     private final String backendName;
     private final ModelSpec spec;
     private final BatchBackend primary;
+    /** Whether the lanes run the image stages on their device: then the CPU only decodes, post-processes, encodes. */
+    private final boolean onDevice;
     private final MattingScheduler scheduler;
     private final MattingPipeline pipeline;
     private final ExecutorService cpu;
@@ -76,6 +79,7 @@ public final class PipelineMatter implements Matter {
         this.backendName = backendName;
         this.spec = spec;
         this.primary = primary;
+        this.onDevice = primary.preparesOnDevice();
         this.scheduler = scheduler;
         this.pipeline = new MattingPipeline(spec, options.postProcess(), options.decodeLimits());
         this.owned = List.copyOf(owned);
@@ -193,7 +197,7 @@ public final class PipelineMatter implements Matter {
         }
         Prepared prepared;
         try {
-            prepared = pipeline.prepare(call.source());
+            prepared = pipeline.prepare(call.source(), onDevice);
         } catch (Throwable t) {
             call.fail(asMattingException(call.source(), t));
             return;
@@ -201,7 +205,7 @@ public final class PipelineMatter implements Matter {
         if (!call.enter(MatteCall.Stage.ON_DEVICE)) {
             return;
         }
-        CompletableFuture<float[]> alpha;
+        CompletableFuture<ModelOutput> alpha;
         try {
             alpha = scheduler.submit(prepared.input(), call.source().name());
         } catch (RuntimeException e) {
@@ -216,7 +220,7 @@ public final class PipelineMatter implements Matter {
     }
 
     /** Stage 2, on a CPU worker: the alpha back to the source's size, post-processed. */
-    private void finish(MatteCall call, Prepared prepared, float[] alpha, Throwable error, PostProcess post,
+    private void finish(MatteCall call, Prepared prepared, ModelOutput alpha, Throwable error, PostProcess post,
             Output output) {
         if (!call.enter(MatteCall.Stage.POST_PROCESSING)) {
             return;
@@ -253,7 +257,7 @@ public final class PipelineMatter implements Matter {
 
     @Override
     public MatterInfo info() {
-        return new MatterInfo(backendName, primary.device(), primary.precision(), spec.name(), primary.engine());
+        return new MatterInfo(backendName, primary.device(), primary.precision(), spec.name(), primary.engine(), onDevice);
     }
 
     @Override

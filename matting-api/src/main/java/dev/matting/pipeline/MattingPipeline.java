@@ -12,7 +12,9 @@ import dev.matting.image.Preprocessor;
 import dev.matting.model.ModelSpec;
 import dev.matting.model.OutputAdapter;
 import dev.matting.postprocess.PostProcess;
+import dev.matting.spi.DevicePlan;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 
 /**
  * The CPU stages around the forward pass, top to bottom: decode and preprocess ({@link #prepare}), then, with the
@@ -31,28 +33,60 @@ public final class MattingPipeline {
         this.decodeLimits = java.util.Objects.requireNonNull(decodeLimits, "decodeLimits");
     }
 
+    /** Decodes and prepares one input on the CPU. */
     public Prepared prepare(ImageSource source) {
+        return prepare(source, false);
+    }
+
+    /**
+     * Decodes one input and prepares it for the model: on the CPU, or, with {@code onDevice}, as a {@link DevicePlan}
+     * for a backend that runs the image stages on its device (which the CPU form stays available for, should the
+     * input end up on a CPU lane).
+     */
+    public Prepared prepare(ImageSource source, boolean onDevice) {
         RgbImage image = ImageDecoder.decode(source, decodeLimits);
         InputGeometry geometry = InputGeometry.plan(image.width(), image.height(), spec.policy());
-        ModelInput input = Preprocessor.prepare(image, geometry, spec);
+        ModelInput input;
+        if (onDevice) {
+            DevicePlan plan = DevicePlan.of(image, geometry.scaledWidth(), geometry.scaledHeight(),
+                    geometry.paddedWidth(), geometry.paddedHeight(), spec);
+            input = ModelInput.toPrepare(plan, () -> Preprocessor.prepare(image, geometry, spec));
+        } else {
+            input = Preprocessor.prepare(image, geometry, spec);
+        }
         return new Prepared(source, image, geometry, input);
     }
 
+    /** The matte from one input's raw alpha plane, post-processed by this pipeline's post-processing. */
     public Matte finish(Prepared prepared, float[] rawAlpha) {
-        return finish(prepared, rawAlpha, postProcess);
+        return finish(prepared, ModelOutput.ofPlane(rawAlpha), postProcess);
     }
 
-    /** As {@link #finish(Prepared, float[])} with another post-processing than this pipeline's (a per-call option). */
-    public Matte finish(Prepared prepared, float[] rawAlpha, PostProcess postProcess) {
-        ModelInput in = prepared.input();
-        if (rawAlpha.length != in.height() * in.width()) {
-            throw new InferenceException("model returned " + rawAlpha.length + " alpha values for '"
-                    + prepared.source().name() + "', expected " + in.width() + "x" + in.height());
-        }
-        OutputAdapter out = spec.output();
-        out.apply(rawAlpha);
-        byte[] alpha = AlphaRestorer.restore(rawAlpha, prepared.geometry(), out.quantize(), out.resize());
+    /**
+     * The matte from one input's model output, with {@code postProcess} (a per-call option, or this pipeline's): a raw
+     * plane is activated, un-padded, resized back and quantised here; a finished alpha (prepared on the device) only
+     * post-processed.
+     */
+    public Matte finish(Prepared prepared, ModelOutput output, PostProcess postProcess) {
         RgbImage image = prepared.image();
+        byte[] alpha;
+        if (output.isPlane()) {
+            float[] rawAlpha = output.plane();
+            ModelInput in = prepared.input();
+            if (rawAlpha.length != in.height() * in.width()) {
+                throw new InferenceException("model returned " + rawAlpha.length + " alpha values for '"
+                        + prepared.source().name() + "', expected " + in.width() + "x" + in.height());
+            }
+            OutputAdapter out = spec.output();
+            out.apply(rawAlpha);
+            alpha = AlphaRestorer.restore(rawAlpha, prepared.geometry(), out.quantize(), out.resize());
+        } else {
+            alpha = output.alpha();
+            if (alpha.length != image.width() * image.height()) {
+                throw new InferenceException("the device returned " + alpha.length + " alpha values for '"
+                        + prepared.source().name() + "', expected " + image.width() + "x" + image.height());
+            }
+        }
         byte[] cleaned = postProcess.isIdentity() ? alpha : postProcess.apply(alpha, image.width(), image.height());
         return new Matte(image, cleaned, postProcess.background());
     }

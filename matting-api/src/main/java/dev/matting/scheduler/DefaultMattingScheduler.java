@@ -6,6 +6,7 @@ import dev.matting.common.SchedulerShutdownException;
 import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -101,22 +102,22 @@ final class DefaultMattingScheduler implements MattingScheduler {
     // ---------------------------------------------------------------- submit side
 
     @Override
-    public CompletableFuture<float[]> submit(ModelInput input) {
+    public CompletableFuture<ModelOutput> submit(ModelInput input) {
         return submit(input, null, defaultTimeoutNanos);
     }
 
     @Override
-    public CompletableFuture<float[]> submit(ModelInput input, Duration timeout) {
+    public CompletableFuture<ModelOutput> submit(ModelInput input, Duration timeout) {
         return submit(input, null, timeout);
     }
 
     @Override
-    public CompletableFuture<float[]> submit(ModelInput input, String label) {
+    public CompletableFuture<ModelOutput> submit(ModelInput input, String label) {
         return submit(input, Objects.requireNonNull(label, "label"), defaultTimeoutNanos);
     }
 
     @Override
-    public CompletableFuture<float[]> submit(ModelInput input, String label, Duration timeout) {
+    public CompletableFuture<ModelOutput> submit(ModelInput input, String label, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0, got " + timeout);
@@ -124,7 +125,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
         return submit(input, label, nanos(timeout));
     }
 
-    private CompletableFuture<float[]> submit(ModelInput input, String label, long timeoutNanos) {
+    private CompletableFuture<ModelOutput> submit(ModelInput input, String label, long timeoutNanos) {
         Objects.requireNonNull(input, "input");
         long now = ticker.read();
         long deadline = timeoutNanos > 0 ? saturatedAdd(now, timeoutNanos) : Long.MAX_VALUE;
@@ -178,7 +179,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
         }
     }
 
-    private CompletableFuture<float[]> reject(Request r, String why) {
+    private CompletableFuture<ModelOutput> reject(Request r, String why) {
         stats.rejected.increment();
         r.tryAbandon();
         r.completeExceptionally(new SchedulerRejectedException(r + " rejected: " + why));
@@ -439,7 +440,7 @@ final class DefaultMattingScheduler implements MattingScheduler {
                 cause));
     }
 
-    void deliver(Request r, float[] alpha) {
+    void deliver(Request r, ModelOutput alpha) {
         complete(r, () -> {
             if (r.settle()) {
                 stats.success(ticker.read() - r.submittedAt);

@@ -5,6 +5,7 @@ import dev.matting.common.InferenceException;
 import dev.matting.common.SchedulerShutdownException;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -139,7 +140,7 @@ final class Lane implements Runnable {
      */
     private void runWithRecovery(List<Request> chunk) {
         ModelInput.Shape shape = chunk.get(0).shape;
-        List<float[]> alphas;
+        List<ModelOutput> alphas;
         try {
             batches.increment();
             images.add(chunk.size());
@@ -205,7 +206,7 @@ final class Lane implements Runnable {
         return out;
     }
 
-    private List<float[]> checked(List<float[]> alphas, List<Request> chunk) {
+    private List<ModelOutput> checked(List<ModelOutput> alphas, List<Request> chunk) {
         boolean ok = alphas != null && alphas.size() == chunk.size();
         for (int k = 0; ok && k < alphas.size(); k++) {
             ok = alphas.get(k) != null;

@@ -5,6 +5,7 @@ import dev.matting.common.SchedulerShutdownException;
 import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,20 +41,20 @@ public interface MattingScheduler extends AutoCloseable {
      * under {@link Overflow#BLOCK} this call waits for space. {@code cancel} succeeds only while the request has not
      * started on a device; then it never runs, gives back its queue place and counts as cancelled in {@link #stats()}.
      */
-    CompletableFuture<float[]> submit(ModelInput input);
+    CompletableFuture<ModelOutput> submit(ModelInput input);
 
     /** As {@link #submit(ModelInput)}, failing with {@link SchedulerTimeoutException} unless done within {@code timeout}. */
-    CompletableFuture<float[]> submit(ModelInput input, Duration timeout);
+    CompletableFuture<ModelOutput> submit(ModelInput input, Duration timeout);
 
     /**
      * As {@link #submit(ModelInput)}, with {@code label} (a file name, an id) naming the input in every error about
      * it: {@code request #12 for 'portrait.jpg' (384x256 input) ...}. Without a label errors name only the request
      * number and the input's shape.
      */
-    CompletableFuture<float[]> submit(ModelInput input, String label);
+    CompletableFuture<ModelOutput> submit(ModelInput input, String label);
 
     /** As {@link #submit(ModelInput, String)} under its own {@code timeout} (positive) instead of the default one. */
-    CompletableFuture<float[]> submit(ModelInput input, String label, Duration timeout);
+    CompletableFuture<ModelOutput> submit(ModelInput input, String label, Duration timeout);
 
     /**
      * Measures, on every lane, the device bytes one more image of {@code sample}'s shape costs (a warm-up). Lanes do

@@ -1,6 +1,7 @@
 package dev.matting.scheduler;
 
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code STARTED} when a lane puts it on the device, to {@code CANCELLED} by {@link #cancel}, or to {@code ABANDONED}
  * by a timeout or shutdown; whichever wins decides whether it ever runs.
  */
-final class Request extends CompletableFuture<float[]> {
+final class Request extends CompletableFuture<ModelOutput> {
     private static final int QUEUED = 0;
     private static final int STARTED = 1;
     private static final int CANCELLED = 2;

@@ -112,6 +112,36 @@ class PngEncoderTest {
         assertRoundTrip(300_000, 1, content(900_000, 1, 1), PngEncoder.Layout.RGB);
     }
 
+    @Property(tries = 60)
+    void cutOutsFromPlanesRoundTripWithTransparentPixelsBlack(@ForAll @IntRange(min = 1, max = 200) int w,
+            @ForAll @IntRange(min = 1, max = 120) int h, @ForAll long seed) throws IOException {
+        byte[] rgb = content(3 * w * h, seed, 1);
+        byte[] alpha = content(w * h, seed + 1, 2);
+        Random r = new Random(seed);
+        for (int i = 0; i < alpha.length; i++) {
+            if (r.nextInt(3) == 0) {
+                alpha[i] = 0;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PngEncoder.writeRgba(out, w, h, rgb, alpha);
+        byte[] png = out.toByteArray();
+        checkChunks(png);
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        int[] px = new int[4];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.getRaster().getPixel(x, y, px);
+                int i = y * w + x;
+                int a = alpha[i] & 0xff;
+                assertEquals(a, px[3]);
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(a == 0 ? 0 : rgb[3 * i + c] & 0xff, px[c], "pixel " + x + "," + y + " channel " + c);
+                }
+            }
+        }
+    }
+
     @Test
     void adlerCombinesLikeOnePass() {
         Random r = new Random(4);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.matting.common.Device;
 import dev.matting.common.SchedulerRejectedException;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +30,11 @@ class BackpressureTest {
     void rejectFailsTheFutureWhenTheQueueIsFull() throws InterruptedException {
         try (MattingScheduler s = builder(Overflow.REJECT).build()) {
             gpu.pause();
-            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4));
             gpu.awaitEntered(1);
-            CompletableFuture<float[]> q1 = s.submit(FakeBatchBackend.input(2, 4, 4));
-            CompletableFuture<float[]> q2 = s.submit(FakeBatchBackend.input(3, 4, 4));
-            CompletableFuture<float[]> over = s.submit(FakeBatchBackend.input(4, 4, 4));
+            CompletableFuture<ModelOutput> q1 = s.submit(FakeBatchBackend.input(2, 4, 4));
+            CompletableFuture<ModelOutput> q2 = s.submit(FakeBatchBackend.input(3, 4, 4));
+            CompletableFuture<ModelOutput> over = s.submit(FakeBatchBackend.input(4, 4, 4));
             SchedulerRejectedException e = error(over, SchedulerRejectedException.class);
             assertTrue(e.getMessage().contains("queue is full"), e.getMessage());
             assertEquals(2, s.stats().queueDepth());
@@ -50,11 +51,11 @@ class BackpressureTest {
     void blockHoldsTheSubmitterUntilThereIsRoom() throws Exception {
         try (MattingScheduler s = builder(Overflow.BLOCK).build()) {
             gpu.pause();
-            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4));
             gpu.awaitEntered(1);
-            CompletableFuture<float[]> q1 = s.submit(FakeBatchBackend.input(2, 4, 4));
-            CompletableFuture<float[]> q2 = s.submit(FakeBatchBackend.input(3, 4, 4));
-            AtomicReference<CompletableFuture<float[]>> blocked = new AtomicReference<>();
+            CompletableFuture<ModelOutput> q1 = s.submit(FakeBatchBackend.input(2, 4, 4));
+            CompletableFuture<ModelOutput> q2 = s.submit(FakeBatchBackend.input(3, 4, 4));
+            AtomicReference<CompletableFuture<ModelOutput>> blocked = new AtomicReference<>();
             Thread producer = new Thread(() -> blocked.set(s.submit(FakeBatchBackend.input(4, 4, 4))), "producer");
             producer.start();
             awaitBlocked(producer);
@@ -77,7 +78,7 @@ class BackpressureTest {
         gpu.awaitEntered(1);
         s.submit(FakeBatchBackend.input(2, 4, 4));
         s.submit(FakeBatchBackend.input(3, 4, 4));
-        AtomicReference<CompletableFuture<float[]>> blocked = new AtomicReference<>();
+        AtomicReference<CompletableFuture<ModelOutput>> blocked = new AtomicReference<>();
         Thread producer = new Thread(() -> blocked.set(s.submit(FakeBatchBackend.input(4, 4, 4))), "producer");
         producer.start();
         awaitBlocked(producer);

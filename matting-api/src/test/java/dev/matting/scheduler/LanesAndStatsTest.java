@@ -6,6 +6,7 @@ import static dev.matting.scheduler.SchedulerTestSupport.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.matting.common.Device;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class LanesAndStatsTest {
     void eachBatchGoesToTheLeastLoadedOfThreeLanes() throws InterruptedException {
         try (MattingScheduler s = builder().build()) {
             gpus.forEach(FakeBatchBackend::pause);
-            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
             for (int tag = 1; tag <= 3; tag++) {
                 fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
             }
@@ -60,7 +61,7 @@ class LanesAndStatsTest {
     void roomForMoreBatchesOnOneLaneDoesNotKeepTheOthersIdle() throws InterruptedException {
         try (MattingScheduler s = builder().maxInFlightPerLane(3).build()) {
             gpus.forEach(FakeBatchBackend::pause);
-            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
             for (int tag = 1; tag <= 3; tag++) {
                 fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
             }
@@ -80,7 +81,7 @@ class LanesAndStatsTest {
     void withTwoInFlightPerLaneTheNextBatchWaitsAtTheLaneNotInTheQueue() throws InterruptedException {
         try (MattingScheduler s = builder().maxInFlightPerLane(2).build()) {
             gpus.forEach(FakeBatchBackend::pause);
-            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
             for (int tag = 1; tag <= 7; tag++) {
                 fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
             }
@@ -105,7 +106,7 @@ class LanesAndStatsTest {
                 .completionExecutor(Runnable::run).build()) {
             for (int i = 1; i <= 10; i++) {
                 gpu.pause();
-                CompletableFuture<float[]> f = s.submit(FakeBatchBackend.input(i, 4, 4));
+                CompletableFuture<ModelOutput> f = s.submit(FakeBatchBackend.input(i, 4, 4));
                 gpu.awaitEntered(i);
                 ticker.advance(Duration.ofMillis(i));
                 gpu.resume();

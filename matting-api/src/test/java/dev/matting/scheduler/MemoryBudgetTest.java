@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.matting.common.Device;
 import dev.matting.common.Precision;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeMemorySource;
 import dev.matting.testing.FakeTicker;
@@ -37,7 +38,7 @@ class MemoryBudgetTest {
 
     /** Submits tags from..to as 4x4 inputs, closes the batching window, and checks every alpha. */
     private void runAll(MattingScheduler s, int from, int to) {
-        List<CompletableFuture<float[]>> fs = new ArrayList<>();
+        List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
         for (int tag = from; tag <= to; tag++) {
             fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
         }

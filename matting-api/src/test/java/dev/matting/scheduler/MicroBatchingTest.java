@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.matting.common.Device;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class MicroBatchingTest {
     @Test
     void aFullBatchRunsWithoutWaitingForTheWindow() {
         try (MattingScheduler s = builder().maxBatchSize(4).maxDelay(Duration.ofHours(1)).build()) {
-            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
             for (int tag = 1; tag <= 4; tag++) {
                 fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
             }
@@ -44,7 +45,7 @@ class MicroBatchingTest {
     @Test
     void aPartialBatchWaitsForMaxDelayThenRunsAsOne() {
         try (MattingScheduler s = builder().maxBatchSize(8).build()) {
-            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
             for (int tag = 1; tag <= 3; tag++) {
                 fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
             }
@@ -63,7 +64,7 @@ class MicroBatchingTest {
     void batchesNeverMixShapesAndEveryAlphaReachesItsOwnRequest() {
         int[][] shapes = {{4, 4}, {4, 6}, {6, 4}};
         try (MattingScheduler s = builder().maxBatchSize(3).build()) {
-            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
             for (int tag = 1; tag <= 20; tag++) {
                 int[] hw = shapes[tag % 3];
                 fs.add(s.submit(FakeBatchBackend.input(tag, hw[0], hw[1])));
@@ -72,7 +73,7 @@ class MicroBatchingTest {
             for (int tag = 1; tag <= 20; tag++) {
                 assertTag(tag, fs.get(tag - 1));
                 int[] hw = shapes[tag % 3];
-                assertEquals(hw[0] * hw[1], fs.get(tag - 1).join().length);
+                assertEquals(hw[0] * hw[1], fs.get(tag - 1).join().plane().length);
             }
             Set<Integer> seen = new HashSet<>();
             for (FakeBatchBackend.Pass p : gpu.requestPasses()) {
@@ -91,8 +92,8 @@ class MicroBatchingTest {
     @Test
     void floatInputsAreBatchedLikePixelInputs() {
         try (MattingScheduler s = builder().maxBatchSize(2).build()) {
-            CompletableFuture<float[]> a = s.submit(FakeBatchBackend.valuesInput(7, 4, 4));
-            CompletableFuture<float[]> b = s.submit(FakeBatchBackend.valuesInput(8, 4, 4));
+            CompletableFuture<ModelOutput> a = s.submit(FakeBatchBackend.valuesInput(7, 4, 4));
+            CompletableFuture<ModelOutput> b = s.submit(FakeBatchBackend.valuesInput(8, 4, 4));
             assertTag(7, a);
             assertTag(8, b);
             assertEquals(List.of(2), sizes(gpu));
@@ -103,9 +104,9 @@ class MicroBatchingTest {
     void withoutAWindowWorkQueuedBehindABusyLaneIsBatched() throws InterruptedException {
         try (MattingScheduler s = builder().maxDelay(Duration.ZERO).maxBatchSize(8).build()) {
             gpu.pause();
-            CompletableFuture<float[]> first = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> first = s.submit(FakeBatchBackend.input(1, 4, 4));
             gpu.awaitEntered(1);
-            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
             for (int tag = 2; tag <= 6; tag++) {
                 fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
             }

@@ -12,6 +12,7 @@ import dev.matting.common.InferenceException;
 import dev.matting.common.Precision;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ class OutOfMemoryRecoveryTest {
         return MattingScheduler.builder().lane(b).maxDelay(Duration.ofHours(1));
     }
 
-    private static List<CompletableFuture<float[]>> submit(MattingScheduler s, int from, int to) {
-        List<CompletableFuture<float[]>> fs = new ArrayList<>();
+    private static List<CompletableFuture<ModelOutput>> submit(MattingScheduler s, int from, int to) {
+        List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
         for (int tag = from; tag <= to; tag++) {
             fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
         }
@@ -41,7 +42,7 @@ class OutOfMemoryRecoveryTest {
     void anOomBatchIsHalvedUntilItFitsAndTheLowerCapIsRemembered() {
         FakeBatchBackend gpu = FakeBatchBackend.builder(Device.gpu(0)).oomAboveBatch(2).build();
         try (MattingScheduler s = builder(gpu).maxBatchSize(8).build()) {
-            List<CompletableFuture<float[]>> fs = submit(s, 1, 8);
+            List<CompletableFuture<ModelOutput>> fs = submit(s, 1, 8);
             for (int tag = 1; tag <= 8; tag++) {
                 assertTag(tag, fs.get(tag - 1));
             }
@@ -54,7 +55,7 @@ class OutOfMemoryRecoveryTest {
             assertEquals(3, stats.oomRetries());
             assertEquals(Map.of(S44, 2), stats.lanes().get(0).oomCaps());
 
-            List<CompletableFuture<float[]>> more = submit(s, 9, 14);
+            List<CompletableFuture<ModelOutput>> more = submit(s, 9, 14);
             for (int tag = 9; tag <= 14; tag++) {
                 assertTag(tag, more.get(tag - 9));
             }
@@ -80,7 +81,7 @@ class OutOfMemoryRecoveryTest {
         FakeBatchBackend gpu = FakeBatchBackend.builder(Device.gpu(0)).oomAboveBatch(0).build();
         FakeBatchBackend cpu = FakeBatchBackend.builder(Device.cpu()).build();
         try (MattingScheduler s = builder(gpu).maxBatchSize(4).cpuFallback(cpu).build()) {
-            List<CompletableFuture<float[]>> fs = submit(s, 1, 4);
+            List<CompletableFuture<ModelOutput>> fs = submit(s, 1, 4);
             for (int tag = 1; tag <= 4; tag++) {
                 assertTag(tag, fs.get(tag - 1));
             }
@@ -95,7 +96,7 @@ class OutOfMemoryRecoveryTest {
     void aPoisonedInputFailsAloneAndTheRestOfItsBatchSucceeds() {
         FakeBatchBackend gpu = FakeBatchBackend.builder(Device.gpu(0)).poison(Set.of(3)).build();
         try (MattingScheduler s = builder(gpu).maxBatchSize(8).build()) {
-            List<CompletableFuture<float[]>> fs = submit(s, 1, 8);
+            List<CompletableFuture<ModelOutput>> fs = submit(s, 1, 8);
             for (int tag = 1; tag <= 8; tag++) {
                 if (tag == 3) {
                     assertTrue(error(fs.get(2), InferenceException.class).getMessage().contains("poison"));
@@ -114,7 +115,7 @@ class OutOfMemoryRecoveryTest {
     void aBackendReturningTheWrongNumberOfAlphasFailsWithATypedError() {
         BatchBackend broken = new BatchBackend() {
             @Override
-            public List<float[]> run(List<ModelInput> batch) {
+            public List<ModelOutput> run(List<ModelInput> batch) {
                 return List.of();
             }
 

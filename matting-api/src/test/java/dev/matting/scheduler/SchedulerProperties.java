@@ -11,6 +11,7 @@ import dev.matting.common.Device;
 import dev.matting.common.DeviceOutOfMemoryException;
 import dev.matting.common.InferenceException;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeMemorySource;
 import dev.matting.testing.FakeTicker;
@@ -156,7 +157,7 @@ class SchedulerProperties {
             builder.cpuFallback(cpu);
         }
 
-        List<CompletableFuture<float[]>> futures = new ArrayList<>();
+        List<CompletableFuture<ModelOutput>> futures = new ArrayList<>();
         Map<Integer, ModelInput.Shape> shapeOf = new HashMap<>();
         Set<Integer> cancelled = new HashSet<>();
         try (MattingScheduler scheduler = builder.build()) {
@@ -179,7 +180,7 @@ class SchedulerProperties {
                 }
             }
             ticker.advance(Duration.ofHours(1));
-            for (CompletableFuture<float[]> f : futures) {
+            for (CompletableFuture<ModelOutput> f : futures) {
                 awaitDone(f);
             }
             SchedulerStats stats = scheduler.stats();
@@ -232,7 +233,7 @@ class SchedulerProperties {
             }
         }
         for (int t = 1; t <= futures.size(); t++) {
-            CompletableFuture<float[]> f = futures.get(t - 1);
+            CompletableFuture<ModelOutput> f = futures.get(t - 1);
             ModelInput.Shape shape = shapeOf.get(t);
             if (cancelled.contains(t)) {
                 assertTrue(f.isCancelled());
@@ -240,7 +241,7 @@ class SchedulerProperties {
             }
             Optional<Throwable> error = errorOf(f);
             if (error.isEmpty()) {
-                float[] alpha = f.join();
+                float[] alpha = f.join().plane();
                 assertEquals(t, FakeBatchBackend.tagOf(alpha), "request " + t + " got another request's alpha");
                 assertEquals(shape.height() * shape.width(), alpha.length);
                 assertFalse(poison.contains(t), "poisoned request " + t + " succeeded");
@@ -275,7 +276,7 @@ class SchedulerProperties {
         }
     }
 
-    private static void awaitDone(CompletableFuture<float[]> f) {
+    private static void awaitDone(CompletableFuture<ModelOutput> f) {
         try {
             f.get(SchedulerTestSupport.HANG_GUARD_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -288,7 +289,7 @@ class SchedulerProperties {
         }
     }
 
-    private static Optional<Throwable> errorOf(CompletableFuture<float[]> f) {
+    private static Optional<Throwable> errorOf(CompletableFuture<ModelOutput> f) {
         try {
             f.join();
             return Optional.empty();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +20,9 @@ final class SchedulerTestSupport {
     private SchedulerTestSupport() {
     }
 
-    static float[] value(CompletableFuture<float[]> f) {
+    static float[] value(CompletableFuture<ModelOutput> f) {
         try {
-            return f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+            return f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS).plane();
         } catch (ExecutionException e) {
             throw new AssertionError("expected success, got " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
@@ -44,7 +45,7 @@ final class SchedulerTestSupport {
         }
     }
 
-    static void assertTag(int tag, CompletableFuture<float[]> f) {
+    static void assertTag(int tag, CompletableFuture<ModelOutput> f) {
         assertEquals(tag, FakeBatchBackend.tagOf(value(f)), "alpha went to the wrong request");
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.matting.common.Device;
 import dev.matting.common.SchedulerRejectedException;
 import dev.matting.common.SchedulerShutdownException;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class ShutdownTest {
     void shutdownDrainsQueuedWorkWithoutWaitingForTheWindowAndRejectsNewWork() throws InterruptedException {
         MattingScheduler s = MattingScheduler.builder().lane(gpu0).ticker(ticker).maxBatchSize(8)
                 .maxDelay(Duration.ofHours(1)).build();
-        List<CompletableFuture<float[]>> fs = new ArrayList<>();
+        List<CompletableFuture<ModelOutput>> fs = new ArrayList<>();
         for (int tag = 1; tag <= 3; tag++) {
             fs.add(s.submit(FakeBatchBackend.input(tag, 4, 4)));
         }
@@ -55,10 +56,10 @@ class ShutdownTest {
         MattingScheduler s = MattingScheduler.builder().lane(gpu0).ticker(ticker).maxBatchSize(1)
                 .maxDelay(Duration.ZERO).build();
         gpu0.pause();
-        CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+        CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4));
         gpu0.awaitEntered(1);
-        CompletableFuture<float[]> waiting1 = s.submit(FakeBatchBackend.input(2, 4, 4));
-        CompletableFuture<float[]> waiting2 = s.submit(FakeBatchBackend.input(3, 4, 4));
+        CompletableFuture<ModelOutput> waiting1 = s.submit(FakeBatchBackend.input(2, 4, 4));
+        CompletableFuture<ModelOutput> waiting2 = s.submit(FakeBatchBackend.input(3, 4, 4));
         s.shutdown(Duration.ofSeconds(1));
         ticker.advance(Duration.ofSeconds(1));
         assertTrue(error(running, SchedulerShutdownException.class).getMessage().contains("running"));
@@ -98,9 +99,9 @@ class ShutdownTest {
         MattingScheduler s = MattingScheduler.builder().lane(gpu0).ticker(ticker).maxBatchSize(1)
                 .maxDelay(Duration.ZERO).drainTimeout(Duration.ZERO).build();
         gpu0.pause();
-        CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4), "running.png");
+        CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4), "running.png");
         gpu0.awaitEntered(1);
-        CompletableFuture<float[]> waiting = s.submit(FakeBatchBackend.input(2, 4, 4), "waiting.png");
+        CompletableFuture<ModelOutput> waiting = s.submit(FakeBatchBackend.input(2, 4, 4), "waiting.png");
         // A zero drain fails what is left at once; the pass on the device still has to end before close returns.
         waiting.whenComplete((v, e) -> gpu0.resume());
         s.close();

@@ -11,6 +11,7 @@ import dev.matting.common.Device;
 import dev.matting.common.InferenceException;
 import dev.matting.common.SchedulerRejectedException;
 import dev.matting.common.SchedulerTimeoutException;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeTicker;
 import java.time.Duration;
@@ -37,9 +38,9 @@ class TimeoutAndCancellationTest {
     void aRequestStillWaitingAtItsDeadlineFailsAndNeverRuns() throws InterruptedException {
         try (MattingScheduler s = builder().build()) {
             gpu.pause();
-            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4));
             gpu.awaitEntered(1);
-            CompletableFuture<float[]> waiting = s.submit(FakeBatchBackend.input(2, 4, 4), Duration.ofMillis(50));
+            CompletableFuture<ModelOutput> waiting = s.submit(FakeBatchBackend.input(2, 4, 4), Duration.ofMillis(50));
             ticker.advance(Duration.ofMillis(50));
             SchedulerTimeoutException e = error(waiting, SchedulerTimeoutException.class);
             assertTrue(e.getMessage().contains("waiting"), e.getMessage());
@@ -54,13 +55,13 @@ class TimeoutAndCancellationTest {
     void aRequestStillRunningAtItsDeadlineFailsAndIgnoresItsLateAlpha() throws InterruptedException {
         try (MattingScheduler s = builder().requestTimeout(Duration.ofMillis(50)).build()) {
             gpu.pause();
-            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4));
             gpu.awaitEntered(1);
             ticker.advance(Duration.ofMillis(60));
             SchedulerTimeoutException e = error(running, SchedulerTimeoutException.class);
             assertTrue(e.getMessage().contains("running"), e.getMessage());
             gpu.resume();
-            CompletableFuture<float[]> next = s.submit(FakeBatchBackend.input(2, 4, 4));
+            CompletableFuture<ModelOutput> next = s.submit(FakeBatchBackend.input(2, 4, 4));
             assertTag(2, next);
             error(running, SchedulerTimeoutException.class);
             assertTrue(ran(1));
@@ -70,7 +71,7 @@ class TimeoutAndCancellationTest {
     @Test
     void aRequestDoneBeforeItsDeadlineIsNotTouched() {
         try (MattingScheduler s = builder().build()) {
-            CompletableFuture<float[]> f = s.submit(FakeBatchBackend.input(1, 4, 4), Duration.ofMillis(50));
+            CompletableFuture<ModelOutput> f = s.submit(FakeBatchBackend.input(1, 4, 4), Duration.ofMillis(50));
             assertTag(1, f);
             ticker.advance(Duration.ofMillis(100));
             assertTag(1, f);
@@ -81,8 +82,8 @@ class TimeoutAndCancellationTest {
     @Test
     void finishedRequestsAreNotKeptAliveUntilTheirDeadline() {
         try (MattingScheduler s = builder().requestTimeout(Duration.ofDays(1)).build()) {
-            CompletableFuture<float[]> a = s.submit(FakeBatchBackend.input(1, 4, 4));
-            CompletableFuture<float[]> b = s.submit(FakeBatchBackend.input(2, 4, 4), Duration.ofDays(365_000_000));
+            CompletableFuture<ModelOutput> a = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> b = s.submit(FakeBatchBackend.input(2, 4, 4), Duration.ofDays(365_000_000));
             assertTag(1, a);
             assertTag(2, b);
             assertEquals(0, ((DefaultMattingScheduler) s).watchedDeadlines());
@@ -101,10 +102,10 @@ class TimeoutAndCancellationTest {
     void aCancelledQueuedRequestIsDroppedAndNeverRuns() throws InterruptedException {
         try (MattingScheduler s = builder().build()) {
             gpu.pause();
-            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4));
             gpu.awaitEntered(1);
-            CompletableFuture<float[]> doomed = s.submit(FakeBatchBackend.input(2, 4, 4));
-            CompletableFuture<float[]> kept = s.submit(FakeBatchBackend.input(3, 4, 4));
+            CompletableFuture<ModelOutput> doomed = s.submit(FakeBatchBackend.input(2, 4, 4));
+            CompletableFuture<ModelOutput> kept = s.submit(FakeBatchBackend.input(3, 4, 4));
             assertTrue(doomed.cancel(false));
             assertEquals(1, s.stats().queueDepth());
             assertFalse(running.cancel(true), "a request on the device cannot be cancelled");
@@ -122,11 +123,11 @@ class TimeoutAndCancellationTest {
     void aCancelledRequestHasLeftTheQueueAndIsCountedByTheTimeItsCallerSeesIt() throws InterruptedException {
         try (MattingScheduler s = builder().queueCapacity(1).overflow(Overflow.REJECT).build()) {
             gpu.pause();
-            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4));
+            CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4));
             gpu.awaitEntered(1);
-            CompletableFuture<float[]> doomed = s.submit(FakeBatchBackend.input(2, 4, 4));
+            CompletableFuture<ModelOutput> doomed = s.submit(FakeBatchBackend.input(2, 4, 4));
             AtomicReference<String> seen = new AtomicReference<>();
-            AtomicReference<CompletableFuture<float[]>> next = new AtomicReference<>();
+            AtomicReference<CompletableFuture<ModelOutput>> next = new AtomicReference<>();
             doomed.whenComplete((v, e) -> {
                 SchedulerStats stats = s.stats();
                 seen.set("queue " + stats.queueDepth() + ", cancelled " + stats.cancelled());
@@ -151,9 +152,9 @@ class TimeoutAndCancellationTest {
             assertTrue(failed.getMessage().contains("for 'portrait.jpg' (4x4 input)")
                     && failed.getMessage().contains("poisoned"), failed.getMessage());
             poisoned.pause();
-            CompletableFuture<float[]> running = s.submit(FakeBatchBackend.input(1, 4, 4), "running.png");
+            CompletableFuture<ModelOutput> running = s.submit(FakeBatchBackend.input(1, 4, 4), "running.png");
             poisoned.awaitEntered(2);
-            CompletableFuture<float[]> late = s.submit(FakeBatchBackend.input(2, 4, 4), "late.png",
+            CompletableFuture<ModelOutput> late = s.submit(FakeBatchBackend.input(2, 4, 4), "late.png",
                     Duration.ofMillis(50));
             assertTrue(error(s.submit(FakeBatchBackend.input(3, 4, 4), "full.png"), SchedulerRejectedException.class)
                     .getMessage().contains("for 'full.png'"));

@@ -6,6 +6,7 @@ import dev.matting.common.InferenceException;
 import dev.matting.common.Precision;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,7 +122,7 @@ public final class FakeBatchBackend implements BatchBackend {
     }
 
     @Override
-    public List<float[]> run(List<ModelInput> batch) {
+    public List<ModelOutput> run(List<ModelInput> batch) {
         synchronized (gate) {
             entered++;
             gate.notifyAll();
@@ -151,7 +152,7 @@ public final class FakeBatchBackend implements BatchBackend {
         }
     }
 
-    private List<float[]> pass(List<ModelInput> batch) {
+    private List<ModelOutput> pass(List<ModelInput> batch) {
         if (closed) {
             throw new IllegalStateException("backend on " + device + " is closed");
         }
@@ -187,7 +188,7 @@ public final class FakeBatchBackend implements BatchBackend {
                 Thread.currentThread().interrupt();
             }
         }
-        List<float[]> out = new ArrayList<>(batch.size());
+        List<ModelOutput> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             float[] alpha = new float[shape.height() * shape.width()];
             if (echo) {
@@ -195,7 +196,7 @@ public final class FakeBatchBackend implements BatchBackend {
             } else {
                 Arrays.fill(alpha, tags.get(i));
             }
-            out.add(alpha);
+            out.add(ModelOutput.ofPlane(alpha));
         }
         return out;
     }

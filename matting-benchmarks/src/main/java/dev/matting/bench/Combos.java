@@ -9,6 +9,7 @@ import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +82,7 @@ public final class Combos {
         try (BatchBackend backend = b.open(spec, new BackendOptions(c.device(), c.precision(), 0, false, false))) {
             ModelInput in = spec.policy() instanceof InputPolicy.Stretch ? ModelInput.blank(spec)
                     : InputFactory.input(spec, new Resolution(64, 64), 0);
-            List<float[]> out = backend.run(List.of(in));
+            List<float[]> out = backend.run(List.of(in)).stream().map(ModelOutput::plane).toList();
             if (out.size() != 1 || out.get(0).length != in.height() * in.width()) {
                 return skipped(c, "probe returned " + out.size() + " outputs of unexpected size");
             }

@@ -14,6 +14,7 @@ import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,7 +117,7 @@ public final class GpuCheck {
     private static List<float[]> runOnce(MattingBackend b, ModelSpec spec, Device device, Precision p,
             List<ModelInput> inputs) {
         try (BatchBackend backend = b.open(spec, new BackendOptions(device, p, 0, true, true))) {
-            return backend.run(inputs);
+            return backend.run(inputs).stream().map(ModelOutput::plane).toList();
         }
     }
 
@@ -206,7 +207,7 @@ public final class GpuCheck {
             List<float[]> reference, boolean expectOom) {
         try (MattingScheduler scheduler = MattingScheduler.builder().lane(backend).maxBatchSize(64)
                 .maxDelay(Duration.ofMillis(50)).memorySource(memory).build()) {
-            List<CompletableFuture<float[]>> futures = new ArrayList<>();
+            List<CompletableFuture<ModelOutput>> futures = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 futures.add(scheduler.submit(distinct.get(i % distinct.size())));
             }
@@ -215,7 +216,7 @@ public final class GpuCheck {
             AlphaIdentity.Verdict worst = null;
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    AlphaIdentity.Verdict v = AlphaIdentity.judge(futures.get(i).join(), i % distinct.size(), reference);
+                    AlphaIdentity.Verdict v = AlphaIdentity.judge(futures.get(i).join().plane(), i % distinct.size(), reference);
                     mismatched += v.own() ? 0 : 1;
                     if (worst == null || v.meanToOwn() > worst.meanToOwn()) {
                         worst = v;

@@ -12,6 +12,7 @@ import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +40,11 @@ class CombosTest {
         public BatchBackend open(ModelSpec spec, BackendOptions o) {
             return new BatchBackend() {
                 @Override
-                public List<float[]> run(List<ModelInput> batch) {
+                public List<ModelOutput> run(List<ModelInput> batch) {
                     if (o.precision() == Precision.FP16) {
                         throw new InferenceException("conv2d not implemented for 'Half'");
                     }
-                    return batch.stream().map(in -> new float[in.height() * in.width()]).toList();
+                    return batch.stream().map(in -> ModelOutput.ofPlane(new float[in.height() * in.width()])).toList();
                 }
 
                 @Override

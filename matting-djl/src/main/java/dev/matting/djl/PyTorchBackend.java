@@ -31,6 +31,8 @@ public final class PyTorchBackend extends DjlMattingBackend {
     private static final System.Logger LOG = System.getLogger(PyTorchBackend.class.getName());
     /** The DJL engine name. */
     public static final String ENGINE = "PyTorch";
+    /** System property: where the image stages run ({@code true}: on a GPU; {@code false}: on the CPU; {@code always}). */
+    public static final String GPU_IMAGING_PROPERTY = "dev.matting.gpu.imaging";
 
     public PyTorchBackend() {
         super("pytorch", ModelFormat.TORCHSCRIPT, ENGINE);
@@ -93,6 +95,21 @@ public final class PyTorchBackend extends DjlMattingBackend {
         if (options.device().isGpu()) {
             Native.setBenchmarkCuDNN(options.cudnnBenchmark());
         }
+    }
+
+    /**
+     * On a GPU the image stages run there: decoding and encoding are then all the CPU does per image. System property
+     * {@value #GPU_IMAGING_PROPERTY}: {@code true} (default), {@code false} to keep them on the CPU (to compare), or
+     * {@code always} to run the device path on the CPU too (to check it where there is no GPU).
+     */
+    @Override
+    protected boolean preparesOnDevice(Device device) {
+        String mode = System.getProperty(GPU_IMAGING_PROPERTY, "true").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (mode) {
+            case "always" -> true;
+            case "false" -> false;
+            default -> device.isGpu();
+        };
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.matting.bench.CombinationUnavailableException;
 import dev.matting.bench.InputFactory;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,7 +51,7 @@ public class BatchThroughputBenchmark extends BenchParams {
     }
 
     @Benchmark
-    public List<float[]> batched() {
+    public List<ModelOutput> batched() {
         return backend.run(inputs);
     }
 

@@ -89,6 +89,7 @@ public final class JmhSuite {
                 Files.createDirectories(jmhDir);
                 Collection<?> results = new Runner(o).run();
                 if (Files.isRegularFile(part)) {
+                    keepEarlierResults(part, jmhDir.resolve(names.get(i) + ".json"));
                     Files.move(part, jmhDir.resolve(names.get(i) + ".json"), StandardCopyOption.REPLACE_EXISTING,
                             StandardCopyOption.ATOMIC_MOVE);
                 }
@@ -98,6 +99,54 @@ public final class JmhSuite {
             }
         }
         return merge(jmhDir, resultsFile(outDir));
+    }
+
+    /**
+     * Adds to a new result file the earlier results of the same combination that it does not replace: a run of one
+     * benchmark (say the scheduler's) must not erase another's (the fixed batches it is compared with). A result is
+     * replaced by a new one of the same benchmark and parameters.
+     */
+    static void keepEarlierResults(Path fresh, Path earlier) throws IOException {
+        if (!Files.isRegularFile(earlier)) {
+            return;
+        }
+        JsonArray now;
+        JsonArray before;
+        try (Reader a = Files.newBufferedReader(fresh, StandardCharsets.UTF_8);
+                Reader b = Files.newBufferedReader(earlier, StandardCharsets.UTF_8)) {
+            JsonElement na = JsonParser.parseReader(a);
+            JsonElement nb = JsonParser.parseReader(b);
+            if (!na.isJsonArray() || !nb.isJsonArray()) {
+                return;
+            }
+            now = na.getAsJsonArray();
+            before = nb.getAsJsonArray();
+        } catch (RuntimeException e) {
+            return; // an unreadable earlier file is not a result worth keeping
+        }
+        java.util.Set<String> replaced = new java.util.HashSet<>();
+        for (JsonElement e : now) {
+            replaced.add(resultKey(e));
+        }
+        JsonArray merged = new JsonArray();
+        for (JsonElement e : before) {
+            if (!replaced.contains(resultKey(e))) {
+                merged.add(e);
+            }
+        }
+        merged.addAll(now);
+        Files.writeString(fresh, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(merged),
+                StandardCharsets.UTF_8);
+    }
+
+    /** A JMH result's identity: benchmark method and parameters. */
+    private static String resultKey(JsonElement e) {
+        if (!e.isJsonObject()) {
+            return e.toString();
+        }
+        var o = e.getAsJsonObject();
+        return o.has("benchmark") ? o.get("benchmark").getAsString() + " " + (o.has("params") ? o.get("params") : "")
+                : o.toString();
     }
 
     private static boolean matches(CommandLineOptions cmd, String param, String value) {

@@ -4,6 +4,7 @@ import dev.matting.bench.CombinationUnavailableException;
 import dev.matting.bench.InputFactory;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,7 +42,7 @@ public class LatencyBenchmark extends BenchParams {
     }
 
     @Benchmark
-    public List<float[]> single() {
+    public List<ModelOutput> single() {
         return backend.run(input);
     }
 

@@ -8,6 +8,7 @@ import dev.matting.scheduler.MattingScheduler;
 import dev.matting.scheduler.MemorySource;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +77,7 @@ public class SchedulerThroughputBenchmark extends BenchParams {
 
     /** One caller's request: submit one image and wait for its alpha. */
     @Benchmark
-    public float[] submit(ThreadParams thread) {
+    public ModelOutput submit(ThreadParams thread) {
         return scheduler.submit(inputs.get(thread.getThreadIndex() % inputs.size())).join();
     }
 

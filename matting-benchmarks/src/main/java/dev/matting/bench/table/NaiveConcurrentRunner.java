@@ -11,6 +11,7 @@ import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
+import dev.matting.spi.ModelOutput;
 import dev.matting.spi.ModelInput;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
             }
         }
         for (List<Integer> group : byShape.values()) {
-            List<float[]> alphas;
+            List<ModelOutput> alphas;
             try {
                 alphas = backend.run(group.stream().map(i -> prepared[i].input()).toList());
             } catch (RuntimeException e) {
@@ -101,7 +102,7 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
             for (int k = 0; k < group.size(); k++) {
                 int i = group.get(k);
                 try {
-                    out[offset + i] = ClientThreads.encoded(images.get(i), pipeline.finish(prepared[i], alphas.get(k)));
+                    out[offset + i] = ClientThreads.encoded(images.get(i), pipeline.finish(prepared[i], alphas.get(k), pipeline.postProcess()));
                 } catch (RuntimeException e) {
                     out[offset + i] = failure(images.get(i), e);
                 }

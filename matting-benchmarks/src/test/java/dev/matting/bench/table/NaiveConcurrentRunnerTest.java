@@ -23,6 +23,7 @@ import dev.matting.spi.BackendSelector;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -168,7 +169,7 @@ class NaiveConcurrentRunnerTest {
                 long cached;
 
                 @Override
-                public List<float[]> run(List<ModelInput> batch) {
+                public List<ModelOutput> run(List<ModelInput> batch) {
                     long need = batch.size() * perImage;
                     if (need > cached) {
                         take(need - cached, "a batch of " + batch.size());
@@ -177,7 +178,7 @@ class NaiveConcurrentRunnerTest {
                     synchronized (SimulatedCard.this) {
                         batchSizes.add(batch.size());
                     }
-                    return batch.stream().map(in -> new float[in.height() * in.width()]).toList();
+                    return batch.stream().map(in -> ModelOutput.ofPlane(new float[in.height() * in.width()])).toList();
                 }
 
                 @Override

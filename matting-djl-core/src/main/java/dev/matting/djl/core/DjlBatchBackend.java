@@ -1,8 +1,10 @@
 package dev.matting.djl.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -16,7 +18,9 @@ import dev.matting.common.Precision;
 import dev.matting.model.InputType;
 import dev.matting.model.OutputAdapter;
 import dev.matting.spi.BatchBackend;
+import dev.matting.spi.DevicePlan;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -46,11 +50,13 @@ public final class DjlBatchBackend implements BatchBackend {
     private final String engine;
     private final Runnable cacheReleaser;
     private final int batchLimit;
+    /** Runs the image stages on the device for inputs with a device plan; null where it does not (CPU, ONNX Runtime). */
+    private final DeviceImaging imaging;
     private ByteBuffer staging;
     private boolean closed;
 
     DjlBatchBackend(ZooModel<NDList, NDList> model, ai.djl.Device djlDevice, Device device, Precision precision,
-            InputType inputType, OutputAdapter output, String engine, Runnable cacheReleaser, int batchLimit) {
+            InputType inputType, OutputAdapter output, String engine, Runnable cacheReleaser, int batchLimit, boolean prepareOnDevice) {
         this.model = Objects.requireNonNull(model, "model");
         this.block = model.getBlock();
         this.djlDevice = djlDevice;
@@ -61,10 +67,11 @@ public final class DjlBatchBackend implements BatchBackend {
         this.engine = engine;
         this.cacheReleaser = cacheReleaser;
         this.batchLimit = batchLimit;
+        this.imaging = prepareOnDevice ? new DeviceImaging(model.getNDManager()) : null;
     }
 
     @Override
-    public List<float[]> run(List<ModelInput> batch) {
+    public List<ModelOutput> run(List<ModelInput> batch) {
         if (closed) {
             throw new IllegalStateException("backend " + engine + " on " + device + " is closed");
         }
@@ -88,21 +95,74 @@ public final class DjlBatchBackend implements BatchBackend {
         }
         if (batchLimit > 0 && n > batchLimit) {
             // the model file takes at most batchLimit images a pass: consecutive passes, results in batch order
-            List<float[]> alphas = new ArrayList<>(n);
+            List<ModelOutput> alphas = new ArrayList<>(n);
             for (int i = 0; i < n; i += batchLimit) {
                 alphas.addAll(run(batch.subList(i, Math.min(n, i + batchLimit))));
             }
             return alphas;
         }
+        boolean onDevice = imaging != null && batch.stream().allMatch(in -> in.devicePlan().isPresent());
         try (NDManager manager = model.getNDManager().newSubManager(djlDevice)) {
+            if (onDevice) {
+                return runOnDevice(manager, batch, what);
+            }
             NDArray packed = pack(manager, batch, inputType, stagingBuffer(n * 3 * h * w * (inputType == InputType.UINT8 ? 1 : 4)));
             NDList outputs = block.forward(new ParameterStore(manager, false), new NDList(packed), false);
-            return unpack(outputs, output, n, h, w, what);
+            List<float[]> planes = unpack(outputs, output, n, h, w, what);
+            List<ModelOutput> out = new ArrayList<>(n);
+            for (float[] plane : planes) {
+                out.add(ModelOutput.ofPlane(plane));
+            }
+            return out;
         } catch (MattingException e) {
             throw e;
         } catch (RuntimeException | OutOfMemoryError e) {
             throw mapFailure(e, what, device);
         }
+    }
+
+    /**
+     * The GPU-resident path: each source goes up once as 8-bit RGB and is prepared there; one forward pass; each
+     * alpha is finished there and all come back in one copy, one byte per source pixel. The only host work per image
+     * is the copy of its pixels into the reused staging buffer the upload reads from.
+     */
+    private List<ModelOutput> runOnDevice(NDManager manager, List<ModelInput> batch, String what) {
+        int n = batch.size();
+        List<DeviceImaging.Plan> plans = new ArrayList<>(n);
+        NDList prepared = new NDList(n);
+        for (ModelInput in : batch) {
+            DevicePlan p = in.devicePlan().orElseThrow();
+            DeviceImaging.Plan plan = DeviceImaging.plan(p);
+            plans.add(plan);
+            byte[] rgb = p.image().rgb();
+            ByteBuffer buf = stagingBuffer(rgb.length);
+            buf.put(rgb).flip();
+            prepared.add(imaging.prepare(manager, buf, plan));
+        }
+        NDArray packed = n == 1 ? prepared.get(0).expandDims(0) : NDArrays.stack(prepared);
+        NDList outputs = block.forward(new ParameterStore(manager, false), new NDList(packed), false);
+        NDArray planes = select(outputs, output, n, batch.get(0).height(), batch.get(0).width(), what);
+        List<NDArray> alphas = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            alphas.add(imaging.finish(manager, planes.get(i), plans.get(i)));
+        }
+        List<byte[]> bytes = DeviceImaging.download(alphas);
+        List<ModelOutput> out = new ArrayList<>(n);
+        for (byte[] b : bytes) {
+            out.add(ModelOutput.ofAlpha(b));
+        }
+        return out;
+    }
+
+    /** The adapter's output and channel of every image as one N x H x W tensor, where it lives. */
+    private static NDArray select(NDList outputs, OutputAdapter adapter, int n, int h, int w, String what) {
+        NDArray out = checkedOutput(outputs, adapter, n, h, w, what);
+        return out.getShape().dimension() == 4 ? out.get(new NDIndex(":, {}", adapter.channel())) : out;
+    }
+
+    @Override
+    public boolean preparesOnDevice() {
+        return imaging != null;
     }
 
     private ByteBuffer stagingBuffer(int bytes) {
@@ -134,7 +194,8 @@ public final class DjlBatchBackend implements BatchBackend {
     }
 
     /** Picks the adapter's output and channel and copies each image's H x W plane out, in batch order. */
-    static List<float[]> unpack(NDList outputs, OutputAdapter adapter, int n, int h, int w, String what) {
+    /** The adapter's output, checked to hold {@code n} images of {@code w x h} and the adapter's channel. */
+    private static NDArray checkedOutput(NDList outputs, OutputAdapter adapter, int n, int h, int w, String what) {
         if (adapter.index() >= outputs.size()) {
             throw new InferenceException("the model returned " + outputs.size() + " output(s) for " + what
                     + " but model.json selects output index " + adapter.index());
@@ -158,18 +219,36 @@ public final class DjlBatchBackend implements BatchBackend {
             throw new InferenceException("model.json selects output channel " + adapter.channel() + " but the output of "
                     + what + " has shape " + out.getShape());
         }
+        return out;
+    }
+
+    static List<float[]> unpack(NDList outputs, OutputAdapter adapter, int n, int h, int w, String what) {
+        NDArray out = checkedOutput(outputs, adapter, n, h, w, what);
+        long[] s = out.getShape().getShape();
+        int channels = s.length == 4 ? (int) s[1] : 1;
+        // On a GPU, select the channel and convert to float there, before the copy: half outputs cross the bus at half
+        // size and no conversion runs on the host. (CPU arrays of engines without slicing, ONNX Runtime's, are read
+        // in place.) Then one copy to the host and one into each image's array.
+        int channel = adapter.channel();
         if (out.getDevice().isGpu()) {
+            if (channels > 1) {
+                out = out.get(new NDIndex(":, {}", channel));
+                channels = 1;
+                channel = 0;
+            }
+            if (out.getDataType() != DataType.FLOAT32) {
+                out = out.toType(DataType.FLOAT32, false);
+            }
             out = out.toDevice(ai.djl.Device.cpu(), false);
-        }
-        if (out.getDataType() != DataType.FLOAT32) {
+        } else if (out.getDataType() != DataType.FLOAT32) {
             out = out.toType(DataType.FLOAT32, false);
         }
-        FloatBuffer data = out.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer data = out.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
         int plane = h * w;
         List<float[]> alphas = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             float[] alpha = new float[plane];
-            data.get((i * channels + adapter.channel()) * plane, alpha);
+            data.get((i * channels + channel) * plane, alpha);
             alphas.add(alpha);
         }
         return alphas;

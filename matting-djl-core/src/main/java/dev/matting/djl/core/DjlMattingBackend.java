@@ -108,6 +108,15 @@ public abstract class DjlMattingBackend implements MattingBackend {
         return false;
     }
 
+    /**
+     * Whether backends on {@code device} run the image stages as tensor operations on it
+     * ({@link BatchBackend#preparesOnDevice()}); false by default. Only an engine whose arrays support matrix
+     * products, slicing and element-wise maths (DJL's PyTorch, not its ONNX Runtime) can, and only a GPU gains.
+     */
+    protected boolean preparesOnDevice(Device device) {
+        return false;
+    }
+
     /** What {@link BatchBackend#releaseCachedMemory()} does on {@code device}; nothing by default. */
     protected Runnable cacheReleaser(Device device) {
         return () -> {
@@ -214,7 +223,7 @@ public abstract class DjlMattingBackend implements MattingBackend {
             }
         }
         DjlBatchBackend backend = new DjlBatchBackend(model, djlDevice, device, precision, spec.inputType(),
-                spec.output(), engineLabel(engine), cacheReleaser(device), batchLimit);
+                spec.output(), engineLabel(engine), cacheReleaser(device), batchLimit, preparesOnDevice(device));
         if (options.warmUp()) {
             warmUp(backend, spec, file);
         }

@@ -22,6 +22,7 @@ import dev.matting.spi.BackendOptions;
 import dev.matting.spi.BatchBackend;
 import dev.matting.spi.MattingBackend;
 import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.AlphaMetrics;
 import dev.matting.testing.SyntheticImages;
 import dev.matting.testing.TestModels;
@@ -95,7 +96,7 @@ public abstract class BackendContract {
     @ParameterizedTest
     @MethodSource("parityCases")
     void matchesEagerPyTorchOnEachParityCase(ParityCases.Case c) {
-        List<float[]> out = cpu.run(List.of(c.input()));
+        List<float[]> out = planes(cpu.run(List.of(c.input())));
         assertEquals(1, out.size());
         double diff = AlphaMetrics.maxAbsDiff(c.alpha(), out.get(0));
         assertTrue(diff <= PARITY_TOLERANCE, c + ": max abs diff " + diff);
@@ -107,12 +108,12 @@ public abstract class BackendContract {
     void matchesParityInsideOneBatch(ParityCases.Case c) {
         ModelInput mirrored = ModelInput.ofPixels(c.height(), c.width(), mirror(c.chw(), c.height(), c.width()));
         ModelInput inverted = ModelInput.ofPixels(c.height(), c.width(), invert(c.chw()));
-        List<float[]> batch = cpu.run(List.of(mirrored, c.input(), inverted));
+        List<float[]> batch = planes(cpu.run(List.of(mirrored, c.input(), inverted)));
         assertEquals(3, batch.size());
         assertTrue(AlphaMetrics.maxAbsDiff(c.alpha(), batch.get(1)) <= PARITY_TOLERANCE, c + " in the middle of a batch");
-        assertTrue(AlphaMetrics.maxAbsDiff(cpu.run(List.of(mirrored)).get(0), batch.get(0)) <= PARITY_TOLERANCE,
+        assertTrue(AlphaMetrics.maxAbsDiff(cpu.run(List.of(mirrored)).get(0).plane(), batch.get(0)) <= PARITY_TOLERANCE,
                 c + " mirrored, batched vs alone");
-        assertTrue(AlphaMetrics.maxAbsDiff(cpu.run(List.of(inverted)).get(0), batch.get(2)) <= PARITY_TOLERANCE,
+        assertTrue(AlphaMetrics.maxAbsDiff(cpu.run(List.of(inverted)).get(0).plane(), batch.get(2)) <= PARITY_TOLERANCE,
                 c + " inverted, batched vs alone");
         assertTrue(AlphaMetrics.maxAbsDiff(batch.get(0), batch.get(1)) > 0.01, "slots must hold different images");
     }
@@ -128,7 +129,7 @@ public abstract class BackendContract {
         try (BatchBackend half = newBackend().open(spec, options(Device.cpu(), Precision.FP16, false))) {
             assertEquals(Precision.FP16, half.precision());
             for (ParityCases.Case c : ParityCases.load()) {
-                float[] alpha = half.run(List.of(c.input())).get(0);
+                float[] alpha = half.run(List.of(c.input())).get(0).plane();
                 assertTrue(AlphaMetrics.meanAbsDiff(c.alpha(), alpha) < 0.01, c + " fp16 mean abs diff");
                 assertTrue(AlphaMetrics.iou(c.alpha(), alpha) > 0.98, c + " fp16 IoU");
             }
@@ -321,8 +322,8 @@ public abstract class BackendContract {
                 BatchBackend fp16 = newBackend().open(spec, options(gpu, Precision.FP16, true))) {
             for (ParityCases.Case c : ParityCases.load()) {
                 List<ModelInput> batch = List.of(c.input(), c.input());
-                float[] a32 = fp32.run(batch).get(1);
-                float[] a16 = fp16.run(batch).get(1);
+                float[] a32 = fp32.run(batch).get(1).plane();
+                float[] a16 = fp16.run(batch).get(1).plane();
                 assertTrue(AlphaMetrics.maxAbsDiff(c.alpha(), a32) <= 1e-2, c + " gpu fp32 vs eager cpu");
                 assertTrue(AlphaMetrics.meanAbsDiff(a32, a16) < 0.01, c + " fp16 vs fp32 mean abs diff");
                 assertTrue(AlphaMetrics.iou(a32, a16) >= 0.98, c + " fp16 vs fp32 IoU");
@@ -353,7 +354,7 @@ public abstract class BackendContract {
             assertTrue(e.getMessage().contains(n + "x3x" + side + "x" + side), e.getMessage());
             fp16.releaseCachedMemory();
             ParityCases.Case c = ParityCases.load().get(0);
-            assertTrue(AlphaMetrics.iou(c.alpha(), fp16.run(List.of(c.input())).get(0)) >= 0.98);
+            assertTrue(AlphaMetrics.iou(c.alpha(), fp16.run(List.of(c.input())).get(0).plane()) >= 0.98);
         }
     }
 
@@ -377,5 +378,10 @@ public abstract class BackendContract {
             out[i] = (byte) (255 - (chw[i] & 0xff));
         }
         return out;
+    }
+
+    /** The raw planes of a CPU-prepared batch's outputs. */
+    static List<float[]> planes(List<ModelOutput> outputs) {
+        return outputs.stream().map(ModelOutput::plane).toList();
     }
 }
