@@ -104,7 +104,8 @@ public final class FaithfulnessCheck {
         Bounds bounds = Bounds.of(precision);
         try (Matter matter = b.create()) {
             String what = matter.info().model() + " on " + matter.info().backend() + " " + matter.info().device() + " "
-                    + matter.info().precision() + " (" + matter.info().engineVersion() + ")";
+                    + matter.info().precision() + " (" + matter.info().engineVersion() + ")"
+                    + (matter.info().imageStagesOnDevice() ? ", image stages on the device" : ", image stages on the CPU");
             List<Row> rows = check(matter, photos, reference);
             print(what, rows, bounds, out);
             return rows.stream().allMatch(r -> r.passes(bounds)) ? 0 : 1;
