@@ -287,10 +287,31 @@ public final class PipelineMatter implements Matter {
         if (OWN_THREAD.get() != this) {
             // Decodes of requests failed by the drain cannot be interrupted: wait for them (their results are
             // dropped), so that no thread of this Matter outlives close; a minute at most for a decode that hangs.
-            awaitThreads(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            // The pools first: a worker a pool created but had not yet started when it was shut down is not
+            // alive yet, so joining the threads alone could miss it; a terminated pool has run every worker.
+            awaitTermination(timers, deadline);
+            awaitTermination(cpu, deadline);
+            awaitThreads(deadline);
         }
         if (failure != null) {
             throw new MattingException("closing the matter failed: " + failure, failure);
+        }
+    }
+
+    private static void awaitTermination(ExecutorService pool, long deadline) {
+        boolean interrupted = false;
+        long left = deadline - System.nanoTime();
+        while (!pool.isTerminated() && left > 0) {
+            try {
+                pool.awaitTermination(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            left = deadline - System.nanoTime();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
