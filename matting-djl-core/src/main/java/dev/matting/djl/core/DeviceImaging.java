@@ -58,8 +58,11 @@ final class DeviceImaging {
         this.owner = owner;
     }
 
-    /** One axis of a resize, as the dense {@code out x in} matrix {@code out = M * in}. */
-    record Axis(String key, int in, int out, float[] dense, boolean identity) {
+    /**
+     * One axis of a resize, {@code out = M * in}: a kernel and how it is fitted to the model's padded size. The dense
+     * matrix is built only when the device has none under {@code key} yet (building it costs milliseconds per image).
+     */
+    record Axis(String key, int in, int out, boolean identity, java.util.function.Supplier<float[]> dense) {
     }
 
     /** How one image is brought to the model and back; everything a device needs, nothing of the SDK's types. */
@@ -92,32 +95,34 @@ final class DeviceImaging {
 
     /** {@code k} (in -> out) as a dense {@code padded x in} matrix whose rows past {@code out} repeat the last one. */
     private static Axis padded(String name, ResizeKernel k, int padded) {
-        double[] d = k.dense();
         int in = k.inSize();
-        float[] m = new float[padded * in];
-        for (int o = 0; o < padded; o++) {
-            int row = Math.min(o, k.outSize() - 1);
-            for (int i = 0; i < in; i++) {
-                m[o * in + i] = (float) d[row * in + i];
-            }
-        }
         boolean identity = k.isIdentity() && padded == k.outSize();
-        return new Axis(key(name, k, padded), in, padded, m, identity);
+        return new Axis(key(name, k, padded), in, padded, identity, () -> {
+            float[] m = new float[padded * in];
+            for (int o = 0; o < padded; o++) {
+                int row = Math.min(o, k.outSize() - 1);
+                for (int t = 0; t < k.count(row); t++) {
+                    m[o * in + k.first(row) + t] += (float) k.weight(row, t);
+                }
+            }
+            return m;
+        });
     }
 
     /** {@code k} (in -> out) as a dense {@code out x padded} matrix, zero on the columns past {@code in}. */
     private static Axis cropped(String name, ResizeKernel k, int padded) {
-        double[] d = k.dense();
         int in = k.inSize();
         int out = k.outSize();
-        float[] m = new float[out * padded];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                m[o * padded + i] = (float) d[o * in + i];
-            }
-        }
         boolean identity = k.isIdentity() && padded == in;
-        return new Axis(key(name, k, padded), padded, out, m, identity);
+        return new Axis(key(name, k, padded), padded, out, identity, () -> {
+            float[] m = new float[out * padded];
+            for (int o = 0; o < out; o++) {
+                for (int t = 0; t < k.count(o); t++) {
+                    m[o * padded + k.first(o) + t] += (float) k.weight(o, t);
+                }
+            }
+            return m;
+        });
     }
 
     private static String key(String name, ResizeKernel k, int padded) {
@@ -253,7 +258,7 @@ final class DeviceImaging {
         String key = a.key() + (transposed ? "/T" : "");
         NDArray m = matrices.get(key);
         if (m == null) {
-            float[] d = a.dense();
+            float[] d = a.dense().get();
             if (transposed) {
                 float[] t = new float[d.length];
                 for (int o = 0; o < a.out(); o++) {
