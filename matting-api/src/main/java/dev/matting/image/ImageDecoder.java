@@ -100,24 +100,27 @@ public final class ImageDecoder {
         Throwable firstError = null;
         boolean anyReader = false;
         try (ImageInputStream probe = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(probe);
-            while (readers.hasNext()) {
-                anyReader = true;
-                ImageReader reader = readers.next();
-                try {
-                    return readWith(reader, bytes, name, limits, orientation, cost);
-                } catch (ImageDecodeException e) {
-                    throw e;
-                } catch (IOException | RuntimeException e) {
-                    // Another registered reader for the same format may cope (the JDK's JPEG reader is the usual
-                    // second one); report the first failure if none does.
-                    failures.add(describe(e));
-                    if (firstError == null) {
-                        firstError = e;
+            List<ImageReader> readers = preferJdkReaders(ImageIO.getImageReaders(probe));
+            try {
+                for (ImageReader reader : readers) {
+                    anyReader = true;
+                    try {
+                        return readWith(reader, bytes, name, limits, orientation, cost);
+                    } catch (ImageDecodeException e) {
+                        throw e;
+                    } catch (IOException | RuntimeException e) {
+                        // Another registered reader for the same format may cope (TwelveMonkeys' JPEG reader takes
+                        // the CMYK and YCCK files the JDK's refuses); report the first failure if none does.
+                        failures.add(describe(e));
+                        if (firstError == null) {
+                            firstError = e;
+                        }
                     }
-                } finally {
-                    reader.dispose();
                 }
+            } finally {
+                // every reader was created up front (to order them), so every one is disposed: the JDK's holds
+                // native memory until then
+                readers.forEach(ImageReader::dispose);
             }
         } catch (ImageDecodeException e) {
             throw e;
@@ -129,6 +132,19 @@ public final class ImageDecoder {
                     + hex(bytes, 8) + ")");
         }
         throw new ImageDecodeException(name, "truncated or corrupt image data: " + failures.get(0), firstError);
+    }
+
+    /**
+     * The readers for a format, the JDK's own first. For a baseline or progressive YCbCr JPEG the JDK's reader is the
+     * faster one (about a quarter less CPU than TwelveMonkeys', which delegates to it and adds its own conversions); it
+     * refuses what it cannot read (CMYK, YCCK, some broken files), and the next reader, TwelveMonkeys', takes those.
+     */
+    private static List<ImageReader> preferJdkReaders(Iterator<ImageReader> readers) {
+        List<ImageReader> jdk = new ArrayList<>();
+        List<ImageReader> others = new ArrayList<>();
+        readers.forEachRemaining(r -> (r.getClass().getName().startsWith("com.sun.imageio.") ? jdk : others).add(r));
+        jdk.addAll(others);
+        return jdk;
     }
 
     private static BufferedImage readWith(ImageReader reader, byte[] bytes, String name, DecodeLimits limits,
