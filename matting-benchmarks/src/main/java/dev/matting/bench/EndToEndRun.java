@@ -36,7 +36,8 @@ import java.util.stream.Stream;
 
 /**
  * What users do, timed: a folder of JPEG files matted to RGBA PNG files through {@link Matter#submit} with every core
- * busy (PNGs written on a pool as mattes arrive, at most a queue's worth of images in flight), beside the original
+ * busy (PNGs written on a pool as mattes arrive, a few images per core in flight; an untimed pass, then the median
+ * of three timed passes), beside the original
  * article's recipe ({@code seed_recipe.py}, run first on the same files when a path to it is given). Prints images/s
  * for both, their ratio, the process CPU time per image, and the single-threaded CPU cost of each CPU stage per
  * image (decode, PNG encode), and writes them to {@code OUT/end-to-end.json} for the report.
@@ -56,7 +57,7 @@ public final class EndToEndRun {
 
     /** Options of one run. */
     record Options(Path work, int images, String model, Device device, Precision precision, Optional<Path> seedRecipe,
-            String python, Path out, int warmUp) {
+            String python, Path out) {
         static Options parse(String[] args) {
             Path work = null;
             int images = 64;
@@ -85,7 +86,7 @@ public final class EndToEndRun {
             if (work == null) {
                 throw new IllegalArgumentException("--work DIR is required");
             }
-            return new Options(work, images, model, device, precision, Optional.ofNullable(seed), python, out, 8);
+            return new Options(work, images, model, device, precision, Optional.ofNullable(seed), python, out);
         }
 
         private static String need(String option, String value) {
@@ -128,10 +129,6 @@ public final class EndToEndRun {
         Result result;
         try (Matter matter = builder.create()) {
             log.println("end to end: " + matter.info() + ", " + files.size() + " files from " + in);
-            // warm-up: every shape the files have, untimed
-            for (Path f : files.subList(0, Math.min(o.warmUp(), files.size()))) {
-                matter.matte(ImageSource.of(f));
-            }
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             int cores = Runtime.getRuntime().availableProcessors();
             ExecutorService writers = Executors.newFixedThreadPool(cores, r -> {
@@ -139,40 +136,58 @@ public final class EndToEndRun {
                 t.setDaemon(true);
                 return t;
             });
-            Semaphore inFlight = new Semaphore(Math.max(2 * cores, 32));
-            AtomicInteger failed = new AtomicInteger();
-            AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-            List<CompletableFuture<Void>> all = new ArrayList<>(files.size());
-            long cpu0 = os.getProcessCpuTime();
-            long t0 = System.nanoTime();
-            for (Path f : files) {
-                inFlight.acquire();
-                Path target = outDir.resolve(f.getFileName() + ".png");
-                CompletableFuture<Void> done = matter.submit(ImageSource.of(f))
-                        .thenAcceptAsync((Matte m) -> m.writePng(target), writers)
-                        .whenComplete((v, e) -> {
-                            inFlight.release();
-                            if (e != null) {
-                                failed.incrementAndGet();
-                                firstFailure.compareAndSet(null, e);
-                            }
-                        });
-                all.add(done);
+            // one untimed pass (JIT, cuDNN autotuning, every shape and batch size seen), then timed passes: the
+            // median is the steady state a long job sees
+            pass(matter, files, outDir, writers, cores);
+            List<double[]> passes = new ArrayList<>();
+            for (int p = 0; p < PASSES; p++) {
+                long cpu0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                int ok = pass(matter, files, outDir, writers, cores);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double coreMs = (os.getProcessCpuTime() - cpu0) / 1e6 / files.size();
+                passes.add(new double[] {ok / seconds, coreMs, ok});
+                log.printf(Locale.ROOT, "  pass %d: %.1f images/s, %.1f core-ms/image%n", p + 1, ok / seconds, coreMs);
             }
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double coreMs = (os.getProcessCpuTime() - cpu0) / 1e6 / files.size();
             writers.shutdown();
-            if (failed.get() > 0) {
-                log.println("end to end: " + failed.get() + " files failed, first: " + firstFailure.get());
-            }
-            int ok = files.size() - failed.get();
-            result = new Result(ok, ok / seconds, coreMs, costs.decodeMs(), costs.encodeMs(), peer,
+            passes.sort(java.util.Comparator.comparingDouble(v -> v[0]));
+            double[] median = passes.get(passes.size() / 2);
+            result = new Result((int) median[2], median[0], median[1], costs.decodeMs(), costs.encodeMs(), peer,
                     matter.info().toString());
         }
         print(result, log);
         write(result, o.out());
         return result;
+    }
+
+    /** Timed passes over the files after the warm-up pass. */
+    private static final int PASSES = 3;
+
+    /** One pass: every file submitted (at most a few per core in flight), each PNG written as its matte arrives. */
+    private static int pass(Matter matter, List<Path> files, Path outDir, ExecutorService writers, int cores)
+            throws InterruptedException {
+        Semaphore inFlight = new Semaphore(Math.max(2 * cores, 32));
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        List<CompletableFuture<Void>> all = new ArrayList<>(files.size());
+        for (Path f : files) {
+            inFlight.acquire();
+            Path target = outDir.resolve(f.getFileName() + ".png");
+            all.add(matter.submit(ImageSource.of(f))
+                    .thenAcceptAsync((Matte m) -> m.writePng(target), writers)
+                    .whenComplete((v, e) -> {
+                        inFlight.release();
+                        if (e != null) {
+                            failed.incrementAndGet();
+                            firstFailure.compareAndSet(null, e);
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        if (failed.get() > 0) {
+            System.out.println("end to end: " + failed.get() + " files failed, first: " + firstFailure.get());
+        }
+        return files.size() - failed.get();
     }
 
     /** Runs the seed recipe on {@code WORK}, which also writes the JPEG inputs to {@code WORK/in}. */
