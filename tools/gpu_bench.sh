@@ -15,6 +15,8 @@ exec > >(tee -a "$OUT/gpu-bench.log") 2>&1
 export PYTHONUNBUFFERED=1
 J='.gpu/jars/matting-benchmarks.jar:.gpu/jars/lib/*'
 java_on_gpu() { bash .gpu/on-device.sh java -Xmx16g -Dai.djl.offline=true -Dmatting.bench.base=/tmp/unet-base "$@"; }
+# STEPS containing "profile" records the end-to-end runs with JFR into $OUT/*.jfr (read them with `jfr print`)
+jfr() { step profile && echo "-XX:StartFlightRecording=filename=$OUT/$1.jfr,settings=profile"; }
 step() { case ",$STEPS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 t0=$(date +%s)
 mark() { echo "== [$(( $(date +%s) - t0 )) s] $*"; }
@@ -33,12 +35,11 @@ if step python; then
 fi
 
 if step faith; then
-  for p in fp32 fp16; do
-    for imaging in true false; do
-      mark "U²-Netp on CUDA vs rembg: pytorch $p, image stages on the device: $imaging"
-      java_on_gpu -Ddev.matting.gpu.imaging=$imaging -cp "$J" dev.matting.bench.FaithfulnessCheck --device gpu0 \
-        --backend pytorch --precision $p --model models/u2netp --photos samples/photos --reference models/u2netp/reference
-    done
+  for run in ${FAITH:-fp32:true fp32:false fp16:true fp16:false}; do   # precision:image-stages-on-device
+    p=${run%%:*} imaging=${run##*:}
+    mark "U²-Netp on CUDA vs rembg: pytorch $p, image stages on the device: $imaging"
+    java_on_gpu -Ddev.matting.gpu.imaging=$imaging -cp "$J" dev.matting.bench.FaithfulnessCheck --device gpu0 \
+      --backend pytorch --precision $p --model models/u2netp --photos samples/photos --reference models/u2netp/reference
   done
 fi
 
@@ -60,10 +61,10 @@ if step e2e; then
   args=(--work /tmp/e2e --images 64 --model /tmp/unet-base --device gpu0 --precision fp16 --out "$OUT")
   [ -f "$seed" ] && args+=(--seed-recipe "$seed")
   mark "end to end: 64 1080p JPEGs to RGBA PNGs through Matter.submit, image stages on the device"
-  java_on_gpu -cp "$J" dev.matting.bench.EndToEndRun "${args[@]}"
+  java_on_gpu $(jfr e2e-device) -cp "$J" dev.matting.bench.EndToEndRun "${args[@]}"
   cp "$OUT/end-to-end.json" "$OUT/end-to-end-device.json" 2>/dev/null
   mark "the same, image stages on the CPU"
-  java_on_gpu -Ddev.matting.gpu.imaging=false -cp "$J" dev.matting.bench.EndToEndRun --work /tmp/e2e --images 64 \
+  java_on_gpu $(jfr e2e-cpu-stages) -Ddev.matting.gpu.imaging=false -cp "$J" dev.matting.bench.EndToEndRun --work /tmp/e2e --images 64 \
     --model /tmp/unet-base --device gpu0 --precision fp16 --out "$OUT/cpu-stages"
 fi
 mark "done"
