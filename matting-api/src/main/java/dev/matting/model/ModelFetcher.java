@@ -35,7 +35,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * Puts one verified file at its place in the cache: checks a copy already there (hashing it once per JVM), and
@@ -54,16 +53,33 @@ final class ModelFetcher {
     private final int maxAttempts;
     private final Duration backoff;
     private final DownloadListener listener;
-    private final Supplier<HttpClient> client;
+    private final Duration connectTimeout;
+    /** Created on the first HTTP download only (see {@link Http}). */
+    private volatile Http http;
 
-    ModelFetcher(boolean offline, Duration readTimeout, int retries, Duration backoff, DownloadListener listener,
-            Supplier<HttpClient> client) {
+    ModelFetcher(boolean offline, Duration connectTimeout, Duration readTimeout, int retries, Duration backoff,
+            DownloadListener listener) {
         this.offline = offline;
+        this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.maxAttempts = retries + 1;
         this.backoff = backoff;
         this.listener = listener;
-        this.client = client;
+    }
+
+    private Http http() {
+        Http h = http;
+        if (h == null) {
+            synchronized (this) {
+                h = http;
+                if (h == null) {
+                    h = new Http(HttpClient.newBuilder().connectTimeout(connectTimeout)
+                            .followRedirects(HttpClient.Redirect.NORMAL).build());
+                    http = h;
+                }
+            }
+        }
+        return h;
     }
 
     /** Makes {@code target} a verified copy of {@code file}, downloading it from {@code source} when needed. */
@@ -351,95 +367,7 @@ final class ModelFetcher {
             }
             return progress.finish();
         }
-        return transferHttp(source, progress);
-    }
-
-    private FileDigests.Result transferHttp(URI source, Progress progress) throws IOException, AttemptFailed {
-        BodyQueue body = new BodyQueue();
-        CompletableFuture<HttpResponse<Void>> pending;
-        try {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(source).timeout(readTimeout).header("User-Agent", USER_AGENT)
-                    .GET();
-            if ("http".equalsIgnoreCase(source.getScheme())) {
-                rb.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP mirrors and proxies
-            }
-            pending = client.get().sendAsync(rb.build(), info -> body);
-        } catch (IllegalArgumentException e) {
-            throw new AttemptFailed(false, 0, "the HTTP client cannot fetch this URI: " + e.getMessage());
-        }
-        HttpResponse<Void> response;
-        try {
-            // the request timeout covers the wait for the headers; this bound is only a safety net
-            response = pending.get(readTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            body.cancel();
-            Thread.currentThread().interrupt();
-            throw new ModelException("interrupted while downloading model '" + progress.model + "' from " + source, e);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            body.cancel();
-            throw new AttemptFailed(true, 0, "no response within the read timeout of " + readTimeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            throw new AttemptFailed(true, 0, describe(e.getCause()));
-        }
-        int status = response.statusCode();
-        if (status != 200) {
-            body.cancel();
-            boolean retry = status == 408 || status == 425 || status == 429 || status >= 500;
-            throw new AttemptFailed(retry, 0, "HTTP " + status + (status == 404 ? " (not found)"
-                    : status == 410 ? " (gone)" : status >= 500 ? " (server error)" : ""));
-        }
-        OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
-        if (announced.isPresent() && announced.getAsLong() != progress.expected.size()) {
-            body.cancel();
-            throw new AttemptFailed(true, 0, "the server announces " + announced.getAsLong() + " bytes, the file has "
-                    + progress.expected.size());
-        }
-        try {
-            while (true) {
-                Object item;
-                try {
-                    item = body.items.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ModelException("interrupted while downloading model '" + progress.model + "' from " + source, e);
-                }
-                if (item == null) {
-                    throw new AttemptFailed(true, progress.count, "stalled: no data for " + readTimeout.toMillis()
-                            + " ms (the read timeout) after " + progress.count + " of " + progress.expected.size() + " bytes");
-                }
-                if (item == BodyQueue.END) {
-                    break;
-                }
-                if (item instanceof Throwable t) {
-                    throw new AttemptFailed(true, progress.count, "the connection failed after " + progress.count + " of "
-                            + progress.expected.size() + " bytes: " + describe(t));
-                }
-                @SuppressWarnings("unchecked")
-                List<ByteBuffer> buffers = (List<ByteBuffer>) item;
-                for (ByteBuffer b : buffers) {
-                    progress.accept(b);
-                }
-                body.requestMore();
-            }
-        } finally {
-            body.cancel();
-        }
-        return progress.finish();
-    }
-
-    private static String describe(Throwable t) {
-        if (t instanceof HttpConnectTimeoutException) {
-            return "could not connect within the connect timeout (" + t.getMessage() + ")";
-        }
-        if (t instanceof HttpTimeoutException) {
-            return "no response within the read timeout (" + t.getMessage() + ")";
-        }
-        if (t instanceof ConnectException) {
-            return "connection refused or unreachable (" + t + ")";
-        }
-        return String.valueOf(t);
+        return http().transfer(source, progress);
     }
 
     /** Counts, hashes and writes what arrives, and reports progress about every 1 % (at least every 64 KiB). */
@@ -486,6 +414,106 @@ final class ModelFetcher {
                         + " bytes");
             }
             return digests.finish();
+        }
+    }
+
+    /**
+     * The HTTP side of a download. Only this class and {@link BodyQueue} touch {@code java.net.http}, so a runtime
+     * without that module (a jlink image for an application that only uses the embedded model) never loads it.
+     */
+    private final class Http {
+        private final HttpClient client;
+
+        Http(HttpClient client) {
+            this.client = client;
+        }
+
+    FileDigests.Result transfer(URI source, Progress progress) throws IOException, AttemptFailed {
+            BodyQueue body = new BodyQueue();
+            CompletableFuture<HttpResponse<Void>> pending;
+            try {
+                HttpRequest.Builder rb = HttpRequest.newBuilder(source).timeout(readTimeout).header("User-Agent", USER_AGENT)
+                        .GET();
+                if ("http".equalsIgnoreCase(source.getScheme())) {
+                    rb.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP mirrors and proxies
+                }
+                pending = client.sendAsync(rb.build(), info -> body);
+            } catch (IllegalArgumentException e) {
+                throw new AttemptFailed(false, 0, "the HTTP client cannot fetch this URI: " + e.getMessage());
+            }
+            HttpResponse<Void> response;
+            try {
+                // the request timeout covers the wait for the headers; this bound is only a safety net
+                response = pending.get(readTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                pending.cancel(true);
+                body.cancel();
+                Thread.currentThread().interrupt();
+                throw new ModelException("interrupted while downloading model '" + progress.model + "' from " + source, e);
+            } catch (TimeoutException e) {
+                pending.cancel(true);
+                body.cancel();
+                throw new AttemptFailed(true, 0, "no response within the read timeout of " + readTimeout.toMillis() + " ms");
+            } catch (ExecutionException e) {
+                throw new AttemptFailed(true, 0, describe(e.getCause()));
+            }
+            int status = response.statusCode();
+            if (status != 200) {
+                body.cancel();
+                boolean retry = status == 408 || status == 425 || status == 429 || status >= 500;
+                throw new AttemptFailed(retry, 0, "HTTP " + status + (status == 404 ? " (not found)"
+                        : status == 410 ? " (gone)" : status >= 500 ? " (server error)" : ""));
+            }
+            OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
+            if (announced.isPresent() && announced.getAsLong() != progress.expected.size()) {
+                body.cancel();
+                throw new AttemptFailed(true, 0, "the server announces " + announced.getAsLong() + " bytes, the file has "
+                        + progress.expected.size());
+            }
+            try {
+                while (true) {
+                    Object item;
+                    try {
+                        item = body.items.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ModelException("interrupted while downloading model '" + progress.model + "' from " + source, e);
+                    }
+                    if (item == null) {
+                        throw new AttemptFailed(true, progress.count, "stalled: no data for " + readTimeout.toMillis()
+                                + " ms (the read timeout) after " + progress.count + " of " + progress.expected.size() + " bytes");
+                    }
+                    if (item == BodyQueue.END) {
+                        break;
+                    }
+                    if (item instanceof Throwable t) {
+                        throw new AttemptFailed(true, progress.count, "the connection failed after " + progress.count + " of "
+                                + progress.expected.size() + " bytes: " + describe(t));
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<ByteBuffer> buffers = (List<ByteBuffer>) item;
+                    for (ByteBuffer b : buffers) {
+                        progress.accept(b);
+                    }
+                    body.requestMore();
+                }
+            } finally {
+                body.cancel();
+            }
+            return progress.finish();
+        }
+
+    static String describe(Throwable t) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return "could not connect within the connect timeout (" + t.getMessage() + ")";
+            }
+            if (t instanceof HttpTimeoutException) {
+                return "no response within the read timeout (" + t.getMessage() + ")";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused or unreachable (" + t + ")";
+            }
+            return String.valueOf(t);
         }
     }
 

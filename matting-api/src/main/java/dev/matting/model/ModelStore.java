@@ -62,7 +62,6 @@ public final class ModelStore {
     private final int retries;
     private final Duration backoff;
     private final ModelFetcher fetcher;
-    private volatile HttpClient client;
 
     private ModelStore(Builder b) {
         StoreSettings settings = b.settings;
@@ -79,7 +78,7 @@ public final class ModelStore {
         this.readTimeout = b.readTimeout;
         this.retries = b.retries;
         this.backoff = b.backoff;
-        this.fetcher = new ModelFetcher(offline, readTimeout, retries, backoff, b.listener, this::client);
+        this.fetcher = new ModelFetcher(offline, connectTimeout, readTimeout, retries, backoff, b.listener);
     }
 
     /** Starts a store with every setting at its default (see the class comment). */
@@ -198,22 +197,6 @@ public final class ModelStore {
     /** Pause before the first retry; each further one waits twice as long, at most 30 s. */
     public Duration backoff() {
         return backoff;
-    }
-
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    // created on the first download only: a store that finds everything cached starts no threads
-                    c = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL)
-                            .build();
-                    client = c;
-                }
-            }
-        }
-        return c;
     }
 
     private static boolean isMirrorUri(URI mirror) {
