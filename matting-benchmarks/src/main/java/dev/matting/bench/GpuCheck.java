@@ -103,10 +103,10 @@ public final class GpuCheck {
         try {
             List<float[]> cpu = runOnce(b, spec, Device.cpu(), Precision.FP32, inputs);
             List<float[]> gpu32 = runOnce(b, spec, GPU, Precision.FP32, inputs);
-            out.add(compare(b.name() + " gpu0 FP32 vs cpu FP32", gpu32, cpu, 5e-3, 0.1));
+            out.add(compare(b.name() + " gpu0 FP32 vs cpu FP32", gpu32, cpu, 5e-3, 0.02));
             if (spec.supports(b.format(), Precision.FP16)) {
                 List<float[]> gpu16 = runOnce(b, spec, GPU, Precision.FP16, inputs);
-                out.add(compare(b.name() + " gpu0 FP16 vs gpu0 FP32", gpu16, gpu32, 1e-2, 0.25));
+                out.add(compare(b.name() + " gpu0 FP16 vs gpu0 FP32", gpu16, gpu32, 1e-2, 0.05));
             }
         } catch (RuntimeException e) {
             out.add(new Result(b.name() + " on gpu0", "FAIL", e.toString()));
@@ -121,23 +121,32 @@ public final class GpuCheck {
         }
     }
 
+    /**
+     * Mean |d| and the 99.9th percentile of |d| against limits; the maximum is reported, not judged: a handful of
+     * pixels on a steep edge of the sigmoid may move far under FP16 or TF32 while the matte is the same.
+     */
     private static Result compare(String check, List<float[]> got, List<float[]> want, double meanLimit,
-            double maxLimit) {
+            double p999Limit) {
         double sum = 0;
         double max = 0;
-        long n = 0;
+        int total = want.stream().mapToInt(a -> a.length).sum();
+        float[] diffs = new float[total];
+        int n = 0;
         for (int i = 0; i < want.size(); i++) {
             for (int j = 0; j < want.get(i).length; j++) {
-                double d = Math.abs(got.get(i)[j] - want.get(i)[j]);
+                float d = Math.abs(got.get(i)[j] - want.get(i)[j]);
+                diffs[n++] = d;
                 sum += d;
                 max = Math.max(max, d);
-                n++;
             }
         }
+        java.util.Arrays.sort(diffs);
+        double p999 = diffs[Math.min(n - 1, (int) Math.ceil(n * 0.999) - 1)];
         double mean = sum / n;
-        boolean ok = mean <= meanLimit && max <= maxLimit && Double.isFinite(mean);
+        boolean ok = mean <= meanLimit && p999 <= p999Limit && Double.isFinite(mean) && Double.isFinite(max);
         return new Result(check, ok ? "PASS" : "FAIL", String.format(Locale.ROOT,
-                "mean |d| %.2e (limit %.0e), max |d| %.2e (limit %.0e)", mean, meanLimit, max, maxLimit));
+                "mean |d| %.2e (limit %.2g), 99.9th pct |d| %.2e (limit %.2g), max |d| %.2e", mean, meanLimit, p999,
+                p999Limit, max));
     }
 
     /**
