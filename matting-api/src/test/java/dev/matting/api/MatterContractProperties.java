@@ -212,12 +212,14 @@ class MatterContractProperties {
         List<String> left = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
                 .map(Thread::getName).filter(n -> n.startsWith("matting-")).toList();
         assertEquals(List.of(), left, "threads of the Matter outlived its close");
-        // The generator must keep reaching every way a request can end, or the checks above prove little.
+        // The generator must keep reaching every way a request can end, or the checks above prove little. Some ends
+        // depend on timing (a timeout fires or not on a loaded machine), so the floor is 1 % of the tries (about 10 %
+        // is usual): that proves the outcome is reached without failing a slow CI run that reached it a little less.
         Set<String> seen = outcomes(all);
         for (String outcome : List.of("ok", "CancellationException", "SchedulerTimeoutException",
                 "SchedulerRejectedException", "SchedulerShutdownException", "ImageDecodeException")) {
             Statistics.label(outcome).collect(seen.contains(outcome));
-            Statistics.label(outcome).coverage(c -> c.check(true).percentage(p -> p >= 5));
+            Statistics.label(outcome).coverage(c -> c.check(true).percentage(p -> p >= 1));
         }
     }
 
