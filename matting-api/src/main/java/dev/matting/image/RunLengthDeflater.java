@@ -25,6 +25,11 @@ final class RunLengthDeflater {
     private static final int MAX_MATCH = 258;
     /** A run shorter than this costs less as literals than as a literal plus a match. */
     private static final int MIN_RUN = 5;
+    /** Four bytes little-endian in one store: the bit buffer's flush. */
+    private static final java.lang.invoke.VarHandle INT_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final int MAX_BITS = 15;
     private static final int MAX_CODE_LENGTH_BITS = 7;
     private static final int SAMPLE_CHUNK = 4096;
@@ -74,7 +79,26 @@ final class RunLengthDeflater {
         byte[] buf = out.ensure((long) len * 2 + 64);
         int pos = out.pos;
         int i = off;
+        int last1 = end - 1;
         while (i < end) {
+            // The common case on photos: a stretch of bytes none of which equals the next, so none starts a run; a
+            // tight loop for it.
+            while (i < last1 && data[i] != data[i + 1]) {
+                int lit = packed[data[i] & 0xff];
+                bits |= (long) (lit & 0xffff) << count;
+                count += lit >>> 16;
+                // Branch-free flush: store eight bytes, advance past the whole ones, keep the partial one (whether to
+                // flush is a coin toss the branch predictor loses). At most 7 + 15 bits are ever held here.
+                LONG_LE.set(buf, pos, bits);
+                int whole = count >>> 3;
+                pos += whole;
+                bits >>>= whole << 3;
+                count &= 7;
+                i++;
+            }
+            if (i >= end) {
+                break;
+            }
             int v = data[i] & 0xff;
             int run = runLength(data, i, end, v);
             // Each emission adds at most 21 bits and the buffer is flushed below 32 after it: never past 64.
@@ -82,10 +106,7 @@ final class RunLengthDeflater {
             bits |= (long) (lit & 0xffff) << count;
             count += lit >>> 16;
             if (count >= 32) {
-                buf[pos] = (byte) bits;
-                buf[pos + 1] = (byte) (bits >>> 8);
-                buf[pos + 2] = (byte) (bits >>> 16);
-                buf[pos + 3] = (byte) (bits >>> 24);
+                INT_LE.set(buf, pos, (int) bits);
                 pos += 4;
                 bits >>>= 32;
                 count -= 32;
@@ -106,10 +127,7 @@ final class RunLengthDeflater {
                     bits |= (long) distCodes[0] << count;
                     count += distLengths[0];
                     if (count >= 32) {
-                        buf[pos] = (byte) bits;
-                        buf[pos + 1] = (byte) (bits >>> 8);
-                        buf[pos + 2] = (byte) (bits >>> 16);
-                        buf[pos + 3] = (byte) (bits >>> 24);
+                        INT_LE.set(buf, pos, (int) bits);
                         pos += 4;
                         bits >>>= 32;
                         count -= 32;
@@ -120,10 +138,7 @@ final class RunLengthDeflater {
                     bits |= (long) (lit & 0xffff) << count;
                     count += lit >>> 16;
                     if (count >= 32) {
-                        buf[pos] = (byte) bits;
-                        buf[pos + 1] = (byte) (bits >>> 8);
-                        buf[pos + 2] = (byte) (bits >>> 16);
-                        buf[pos + 3] = (byte) (bits >>> 24);
+                        INT_LE.set(buf, pos, (int) bits);
                         pos += 4;
                         bits >>>= 32;
                         count -= 32;
