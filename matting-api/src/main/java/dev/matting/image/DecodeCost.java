@@ -36,8 +36,11 @@ record DecodeCost(int width, int height, int bitsPerPixel, long rasterBytes, lon
             throw new IOException("the " + reader.getFormatName() + " reader offers no image type for this header");
         }
         int bits = bitsPerPixel(types.next().getSampleModel());
-        DecodeCost cost = of(width, height, bits, progressiveComponents(bytes), orientation);
-        return JpegSegments.isJpeg(bytes) ? cost.withJpegScans(jpegScans(bytes)) : cost;
+        int progressive = progressiveComponents(bytes);
+        DecodeCost cost = of(width, height, bits, progressive, orientation);
+        // Only a progressive frame's scans cost a full conversion each; a sequential frame codes each component once
+        // (at most four scans), so its entropy data is not walked: that walk reads every byte and showed in profiles.
+        return progressive > 0 ? cost.withJpegScans(jpegScans(bytes)) : cost;
     }
 
     /** The cost for a raster of {@code bitsPerPixel}, {@code jpegComponents} progressive components (0: none). */
