@@ -4,13 +4,16 @@ import dev.matting.bench.samples.SampleGenerator;
 import dev.matting.model.InputType;
 import dev.matting.model.ModelSpec;
 import dev.matting.model.Normalization;
+import dev.matting.spi.DevicePlan;
 import dev.matting.spi.ModelInput;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Builds model inputs for backend-level benchmarks straight from a synthetic scene, already at the padded model
- * size, so {@code BatchBackend.run} is measured alone (decode and resize belong to the end-to-end benchmark).
+ * size, so {@code BatchBackend.run} is measured alone (decode and resize belong to the end-to-end benchmark). For a
+ * backend that prepares on its device (PyTorch on a GPU), the inputs are what a {@code Matter} hands it there: 8-bit
+ * source pixels with a {@link DevicePlan}, normalised on the device, the alpha quantised there and brought back as bytes.
  */
 public final class InputFactory {
     private InputFactory() {
@@ -21,6 +24,25 @@ public final class InputFactory {
         List<ModelInput> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(input(spec, resolution, i));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code count} distinct inputs as the SDK hands them to a backend: with {@code onDevice}, source pixels at the
+     * model's size with a {@link DevicePlan} (and the CPU form for a CPU lane), else the CPU-prepared tensor.
+     */
+    public static List<ModelInput> inputs(ModelSpec spec, Resolution resolution, int count, boolean onDevice) {
+        if (!onDevice) {
+            return inputs(spec, resolution, count);
+        }
+        List<ModelInput> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int seed = i;
+            DevicePlan plan = DevicePlan.of(SampleGenerator.scene(resolution.width(), resolution.height(), 1000 + i)
+                    .image(), resolution.width(), resolution.height(), resolution.paddedWidth(),
+                    resolution.paddedHeight(), spec);
+            out.add(ModelInput.toPrepare(plan, () -> input(spec, resolution, seed)));
         }
         return List.copyOf(out);
     }

@@ -39,8 +39,8 @@ public class BatchThroughputBenchmark extends BenchParams {
     @Setup(Level.Trial)
     public void setUp() {
         var spec = spec();
-        inputs = InputFactory.inputs(spec, res(), batch);
         backend = openBackend(spec);
+        inputs = InputFactory.inputs(spec, res(), batch, backend.preparesOnDevice());
         try {
             backend.run(inputs);
         } catch (RuntimeException e) {

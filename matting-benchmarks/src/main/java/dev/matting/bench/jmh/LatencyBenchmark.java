@@ -31,8 +31,8 @@ public class LatencyBenchmark extends BenchParams {
     @Setup(Level.Trial)
     public void setUp() {
         var spec = spec();
-        input = InputFactory.inputs(spec, res(), 1);
         backend = openBackend(spec);
+        input = InputFactory.inputs(spec, res(), 1, backend.preparesOnDevice());
         try {
             backend.run(input);
         } catch (RuntimeException e) {

@@ -56,8 +56,8 @@ public class SchedulerThroughputBenchmark extends BenchParams {
     @Setup(Level.Trial)
     public void setUp() {
         var spec = spec();
-        inputs = InputFactory.inputs(spec, res(), 16);
         backend = openBackend(spec);
+        inputs = InputFactory.inputs(spec, res(), 16, backend.preparesOnDevice());
         try {
             MemorySource memory = MemorySource.unmeasured();
             if (backend.device().isGpu()) {
