@@ -3,6 +3,7 @@ package dev.matting.image;
 import dev.matting.common.ImageDecodeException;
 import dev.matting.common.ImageSource;
 import dev.matting.common.RgbImage;
+import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -15,6 +16,7 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,7 +24,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -72,14 +76,14 @@ public final class ImageDecoder {
         DecodeCost[] cost = new DecodeCost[1];
         try {
             if (source.image().isPresent()) {
-                return toRgb(source.image().get(), name);
+                return toRgb(source.image().get(), name, false);
             }
             byte[] bytes = source.encoded().orElseThrow(() -> new ImageDecodeException(name, "source holds no image"));
             if (bytes.length == 0) {
                 throw new ImageDecodeException(name, "empty input (0 bytes)");
             }
             int orientation = ExifOrientation.read(bytes);
-            RgbImage rgb = toRgb(read(bytes, name, limits, orientation, cost), name);
+            RgbImage rgb = toRgb(read(bytes, name, limits, orientation, cost), name, true);
             return orientation <= 1 ? rgb : Orientation.apply(rgb, orientation);
         } catch (OutOfMemoryError e) {
             throw new ImageDecodeException(name, "ran out of memory while decoding"
@@ -185,12 +189,38 @@ public final class ImageDecoder {
                 }
             };
             reader.addIIOReadWarningListener(warnings);
-            BufferedImage image = reader.read(0);
+            BufferedImage image = reader.read(0, rgbDestination(reader, w, h));
             if (!fatal.isEmpty()) {
                 throw new IOException(fatal.get(0));
             }
             return image;
         }
+    }
+
+    /**
+     * For the JDK's JPEG reader on a colour JPEG it would decode as sRGB: read into an RGB-ordered sRGB raster rather
+     * than its default BGR one. The reader hands over rows in RGB order, so they are copied whole instead of pixel by
+     * pixel, and {@link #toRgb} takes the raster's array as it is instead of reordering it: two passes over every
+     * pixel fewer. Anything else (grey, CMYK, an embedded profile the reader keeps, other readers) reads as before.
+     */
+    private static ImageReadParam rgbDestination(ImageReader reader, int w, int h) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (!reader.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReader")
+                || (long) w * h * 3 > Integer.MAX_VALUE - 8) {
+            return param;
+        }
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        ImageTypeSpecifier first = types.hasNext() ? types.next() : null;
+        if (first == null || first.getBufferedImageType() != BufferedImage.TYPE_3BYTE_BGR
+                || !first.getColorModel().getColorSpace().isCS_sRGB()) {
+            return param;
+        }
+        ColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
+                Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 3 * w, 3,
+                new int[] {0, 1, 2}, null);
+        param.setDestination(new BufferedImage(cm, raster, false, null));
+        return param;
     }
 
     private static String describe(Throwable e) {
@@ -219,16 +249,21 @@ public final class ImageDecoder {
     }
 
     /** 8-bit sRGB of any {@link BufferedImage}; common layouts are read straight from their raster. */
-    static RgbImage toRgb(BufferedImage img, String name) {
+    /** {@code owned}: the image is this decoder's own, so its array may become the result's without a copy. */
+    static RgbImage toRgb(BufferedImage img, String name, boolean owned) {
         int w = img.getWidth();
         int h = img.getHeight();
         if ((long) w * h * 3 > Integer.MAX_VALUE - 8) {
             throw new ImageDecodeException(name, "image " + w + "x" + h + " is too large to hold in memory");
         }
-        byte[] out = new byte[3 * w * h];
         ColorModel cm = img.getColorModel();
         Raster raster = img.getRaster();
         ColorSpace cs = cm.getColorSpace();
+        if (owned && isPackedRgb(cm, raster, w, h)) {
+            // already the pipeline's layout (see rgbDestination): the decoder's array is the image, no copy
+            return new RgbImage(w, h, ((DataBufferByte) raster.getDataBuffer()).getData());
+        }
+        byte[] out = new byte[3 * w * h];
         if (cm instanceof ComponentColorModel && raster.getDataBuffer() instanceof DataBufferByte
                 && raster.getSampleModel() instanceof PixelInterleavedSampleModel
                 && raster.getParent() == null && isPlainSpace(cs) && cm.getComponentSize(0) == 8) {
@@ -297,6 +332,18 @@ public final class ImageDecoder {
     }
 
     /** TYPE_3BYTE_BGR, TYPE_4BYTE_ABGR, TYPE_BYTE_GRAY and any other byte-interleaved sRGB or grey layout. */
+    /** Whether the raster is exactly {@code w x h} sRGB bytes in R, G, B order with no padding, alpha or offset. */
+    private static boolean isPackedRgb(ColorModel cm, Raster raster, int w, int h) {
+        return cm instanceof ComponentColorModel && !cm.hasAlpha() && cm.getNumComponents() == 3
+                && cm.getColorSpace().isCS_sRGB() && cm.getComponentSize(0) == 8
+                && raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1 && db.getOffset() == 0
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm && sm.getPixelStride() == 3
+                && sm.getScanlineStride() == 3 * w && java.util.Arrays.equals(sm.getBandOffsets(), new int[] {0, 1, 2})
+                && raster.getParent() == null && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0 && raster.getMinX() == 0 && raster.getMinY() == 0
+                && db.getData().length == 3 * w * h;
+    }
+
     private static void interleavedBytes(BufferedImage img, byte[] out) {
         int w = img.getWidth();
         int h = img.getHeight();

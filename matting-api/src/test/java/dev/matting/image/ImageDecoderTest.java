@@ -339,6 +339,40 @@ class ImageDecoderTest {
      * A CMYK JPEG written by TwelveMonkeys' writer (Adobe APP14 marker, inverted samples as Photoshop writes them)
      * from a raster in its generic CMYK profile: cyan, magenta, yellow, black and paper white blocks.
      */
+    /**
+     * A colour JPEG is read straight into an RGB raster (no reordering pass) and must still give exactly the pixels
+     * of the JDK reader's own default read, and of an embedded-profile photo too.
+     */
+    @Test
+    void colourJpegsDecodeToTheJdkReadersPixels() throws Exception {
+        BufferedImage noise = new BufferedImage(333, 211, BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(3);
+        for (int y = 0; y < noise.getHeight(); y++) {
+            for (int x = 0; x < noise.getWidth(); x++) {
+                noise.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(noise, "jpg", out);
+        byte[] photo = Files.readAllBytes(Path.of("../samples/photos/rocket.jpg"));
+        for (byte[] jpeg : new byte[][] {out.toByteArray(), photo}) {
+            BufferedImage jdk = ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+            RgbImage ours = ImageDecoder.decode(ImageSource.of("colour.jpg", jpeg));
+            assertEquals(jdk.getWidth(), ours.width());
+            assertEquals(jdk.getHeight(), ours.height());
+            byte[] want = new byte[ours.rgb().length];
+            for (int y = 0, i = 0; y < jdk.getHeight(); y++) {
+                for (int x = 0; x < jdk.getWidth(); x++) {
+                    int p = jdk.getRGB(x, y);
+                    want[i++] = (byte) (p >> 16);
+                    want[i++] = (byte) (p >> 8);
+                    want[i++] = (byte) p;
+                }
+            }
+            assertArrayEquals(want, ours.rgb());
+        }
+    }
+
     @Test
     void cmykJpegBecomesRgb() throws Exception {
         ColorSpace cmyk = ColorSpaces.getColorSpace(ColorSpaces.CS_GENERIC_CMYK);
