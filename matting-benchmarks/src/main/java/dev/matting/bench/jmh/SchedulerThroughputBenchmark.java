@@ -48,6 +48,15 @@ public class SchedulerThroughputBenchmark extends BenchParams {
     @Param({"5"})
     public int maxDelayMs;
 
+    /**
+     * Lanes on the one device, each with its own copy of the model. With two, one lane's host work (staging copy,
+     * upload, download: DJL exposes neither pinned memory nor streams) can overlap the other's forward pass; the
+     * question the measurement answers is whether that pays.
+     */
+    @Param({"1"})
+    public int lanes;
+
+    private final List<BatchBackend> backends = new java.util.ArrayList<>();
     private BatchBackend backend;
     private GpuMonitor monitor;
     private MattingScheduler scheduler;
@@ -56,7 +65,10 @@ public class SchedulerThroughputBenchmark extends BenchParams {
     @Setup(Level.Trial)
     public void setUp() {
         var spec = spec();
-        backend = openBackend(spec);
+        for (int i = 0; i < lanes; i++) {
+            backends.add(openBackend(spec));
+        }
+        backend = backends.get(0);
         inputs = InputFactory.inputs(spec, res(), 16, backend.preparesOnDevice());
         try {
             MemorySource memory = MemorySource.unmeasured();
@@ -64,7 +76,7 @@ public class SchedulerThroughputBenchmark extends BenchParams {
                 monitor = GpuMonitor.nvml();
                 memory = NvmlTelemetry.nvmlMemory(monitor);
             }
-            scheduler = MattingScheduler.builder().lane(backend).maxBatchSize(maxBatch)
+            scheduler = MattingScheduler.builder().lanes(backends).maxBatchSize(maxBatch)
                     .maxDelay(Duration.ofMillis(maxDelayMs)).memorySource(memory).build();
             scheduler.calibrate(inputs.get(0)).join();
             scheduler.submit(inputs.get(0)).join();
@@ -87,10 +99,9 @@ public class SchedulerThroughputBenchmark extends BenchParams {
             scheduler.close();
             scheduler = null;
         }
-        if (backend != null) {
-            backend.close();
-            backend = null;
-        }
+        backends.forEach(BatchBackend::close);
+        backends.clear();
+        backend = null;
         if (monitor != null) {
             monitor.close();
             monitor = null;

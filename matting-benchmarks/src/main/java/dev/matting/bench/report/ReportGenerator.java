@@ -224,6 +224,8 @@ public final class ReportGenerator {
                     .append(" | ").append(cell(s.param("precision"))).append(" | ").append(cell(s.param("model")))
                     .append(" | ").append(cell(s.param("resolution")))
                     .append(" | ").append(s.param("threads").isEmpty() ? "1" : cell(s.param("threads")))
+                    .append(s.param("lanes").isEmpty() || s.param("lanes").equals("1") ? ""
+                            : " (" + cell(s.param("lanes")) + " lanes)")
                     .append(" | ").append(num(s.imagesPerSecond()))
                     .append(" | ").append(r.bestFixed().map(b -> b.param("batch")).orElse("-"))
                     .append(" | ").append(r.bestFixed().map(b -> num(b.imagesPerSecond())).orElse("-"))
