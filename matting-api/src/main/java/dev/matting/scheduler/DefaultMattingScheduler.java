@@ -1,5 +1,6 @@
 package dev.matting.scheduler;
 
+import dev.matting.common.Device;
 import dev.matting.common.DeviceOutOfMemoryException;
 import dev.matting.common.SchedulerRejectedException;
 import dev.matting.common.SchedulerShutdownException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,9 +80,18 @@ final class DefaultMattingScheduler implements MattingScheduler {
         this.completion = b.completionExecutor;
         this.stats = new StatsRecorder(config.maxBatchSize(), ticker.read());
         List<Lane> built = new ArrayList<>();
+        // Several lanes may share a device (a model copy each, so one lane's transfers overlap another's pass):
+        // they split its free memory and calibrate one at a time.
+        Map<Device, Long> perDevice = new HashMap<>();
+        Map<Device, Object> deviceLocks = new HashMap<>();
+        for (BatchBackend backend : b.lanes) {
+            perDevice.merge(backend.device(), 1L, Long::sum);
+            deviceLocks.putIfAbsent(backend.device(), new Object());
+        }
         for (BatchBackend backend : b.lanes) {
             MemoryPlanner memory = new MemoryPlanner(backend, b.memorySource, config.vramBudget(),
-                    config.maxBatchSize());
+                    config.maxBatchSize(), perDevice.get(backend.device()).intValue(),
+                    deviceLocks.get(backend.device()));
             built.add(new Lane(this, built.size(), backend, false, memory));
         }
         this.lanes = List.copyOf(built);

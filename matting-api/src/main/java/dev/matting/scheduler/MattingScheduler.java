@@ -107,7 +107,11 @@ public interface MattingScheduler extends AutoCloseable {
             return this;
         }
 
-        /** Adds one lane per backend (normally one per visible GPU). At least one lane is required. */
+        /**
+         * Adds one lane per backend (normally one per visible GPU). At least one lane is required. Backends on the same
+         * device (each its own copy of the model) make lanes that share it: each plans its batches with an even share
+         * of the device's free memory, and they calibrate one at a time.
+         */
         public Builder lane(BatchBackend... backends) {
             for (BatchBackend b : backends) {
                 lanes.add(Objects.requireNonNull(b, "backend"));

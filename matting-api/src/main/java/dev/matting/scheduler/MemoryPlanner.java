@@ -24,6 +24,10 @@ final class MemoryPlanner {
     private final VramBudget budget;
     private final int maxBatchSize;
     private final long baselineFree;
+    /** Lanes on this device (each with its own model copy): each plans with its share of what is free. */
+    private final int sharing;
+    /** Held while calibrating, shared by the planners of one device: one lane's pass would skew another's reading. */
+    private final Object deviceLock;
     private final Map<ModelInput.Shape, Long> bytesPerImage = new ConcurrentHashMap<>();
     private final Map<ModelInput.Shape, Integer> oomCaps = new ConcurrentHashMap<>();
     private final Map<ModelInput.Shape, Integer> plannedCaps = new ConcurrentHashMap<>();
@@ -41,6 +45,17 @@ final class MemoryPlanner {
     private long cachedBytes;
 
     MemoryPlanner(BatchBackend backend, MemorySource source, VramBudget budget, int maxBatchSize) {
+        this(backend, source, budget, maxBatchSize, 1, new Object());
+    }
+
+    /** A planner for one of {@code sharing} lanes on the same device, which all hold {@code deviceLock}. */
+    MemoryPlanner(BatchBackend backend, MemorySource source, VramBudget budget, int maxBatchSize, int sharing,
+            Object deviceLock) {
+        if (sharing < 1) {
+            throw new IllegalArgumentException("sharing must be at least 1, got " + sharing);
+        }
+        this.sharing = sharing;
+        this.deviceLock = deviceLock;
         this.backend = backend;
         this.device = backend.device();
         this.source = source;
@@ -68,8 +83,10 @@ final class MemoryPlanner {
         if (isCalibrated(shape)) {
             return;
         }
-        long measured = maxBatchSize > 1 ? measure(sample) : MemorySource.UNKNOWN;
-        bytesPerImage.put(shape, measured > 0 ? measured : MemorySource.UNKNOWN);
+        synchronized (deviceLock) {
+            long measured = maxBatchSize > 1 ? measure(sample) : MemorySource.UNKNOWN;
+            bytesPerImage.put(shape, measured > 0 ? measured : MemorySource.UNKNOWN);
+        }
     }
 
     private long measure(ModelInput sample) {
@@ -156,6 +173,10 @@ final class MemoryPlanner {
             long total = source.totalBytes(device);
             long used = total >= 0 ? total - free : Math.max(0, baselineFree - free);
             available = Math.min(available, budget.capBytes() - used + cachedBytes);
+        }
+        if (sharing > 1) {
+            // What this lane's own cache holds is its own; the rest is split evenly with the device's other lanes.
+            available = Math.max(0, available - cachedBytes) / sharing + cachedBytes;
         }
         return Math.max(0, available);
     }

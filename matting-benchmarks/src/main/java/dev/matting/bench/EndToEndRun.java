@@ -45,6 +45,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp 'matting-benchmarks.jar:lib/*' dev.matting.bench.EndToEndRun --work DIR [--images 64] [--model DIR]
  *      [--device gpu0] [--precision fp16] [--seed-recipe PATH/seed_recipe.py] [--python python3] [--out OUT]
+ *      [--lanes-per-device N]
  * </pre>
  * Without {@code --seed-recipe}, the inputs are the JPEG files already in {@code DIR/in}, or synthetic 1080p scenes
  * written there.
@@ -57,7 +58,7 @@ public final class EndToEndRun {
 
     /** Options of one run. */
     record Options(Path work, int images, String model, Device device, Precision precision, Optional<Path> seedRecipe,
-            String python, Path out) {
+            String python, Path out, int lanesPerDevice) {
         static Options parse(String[] args) {
             Path work = null;
             int images = 64;
@@ -67,6 +68,7 @@ public final class EndToEndRun {
             Path seed = null;
             String python = "python3";
             Path out = Path.of("out");
+            int lanes = 1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -79,6 +81,7 @@ public final class EndToEndRun {
                     case "--seed-recipe" -> seed = Path.of(need(a, v));
                     case "--python" -> python = need(a, v);
                     case "--out" -> out = Path.of(need(a, v));
+                    case "--lanes-per-device" -> lanes = Integer.parseInt(need(a, v));
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
                 i++;
@@ -86,7 +89,7 @@ public final class EndToEndRun {
             if (work == null) {
                 throw new IllegalArgumentException("--work DIR is required");
             }
-            return new Options(work, images, model, device, precision, Optional.ofNullable(seed), python, out);
+            return new Options(work, images, model, device, precision, Optional.ofNullable(seed), python, out, lanes);
         }
 
         private static String need(String option, String value) {
@@ -124,7 +127,8 @@ public final class EndToEndRun {
         List<Path> files = inputs(in, o.images());
         Path outDir = o.work().resolve("out-sdk");
         Files.createDirectories(outDir);
-        var builder = Matters.builder().model(ModelRef.resolve(o.model())).device(o.device()).precision(o.precision());
+        var builder = Matters.builder().model(ModelRef.resolve(o.model())).device(o.device()).precision(o.precision())
+                .lanesPerDevice(o.lanesPerDevice());
         Result result;
         try (Matter matter = builder.create()) {
             log.println("end to end: " + matter.info() + ", " + files.size() + " files from " + in);
