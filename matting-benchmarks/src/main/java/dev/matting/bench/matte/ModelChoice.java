@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * What {@code --model NAME|DIR} selects. A folder (or its {@code model.json}) loads from disk; {@code embedded} (or
- * no flag) is the model inside the jars. A name of a downloadable model needs the model store: this is the one
- * place to wire it, with {@code builder.model(name)} once {@code MatterOptions.Builder.model(String)} exists.
+ * no flag) is the model inside the jars; any other name is the model store's (a catalogue name such as
+ * {@code isnet-general-use}, downloaded and verified on first use when the {@code Matter} is created, so an unknown
+ * name or a failed download ends the command with the store's message and exit code 1).
  */
 final class ModelChoice {
     private ModelChoice() {
@@ -28,8 +29,11 @@ final class ModelChoice {
             builder.model(p);
             return;
         }
-        // Hook for the model store: replace this throw by `builder.model(v);` when names resolve through it.
-        throw new IllegalArgumentException("--model '" + v + "' is not a model folder here, and this build resolves "
-                + "model names only for 'embedded'");
+        if (dev.matting.model.ModelCatalog.builtIn().find(v).isEmpty()) {
+            // a usage error, caught before anything loads or downloads
+            throw new IllegalArgumentException("--model '" + v + "' is neither a model folder nor a catalogue name ("
+                    + String.join(", ", dev.matting.model.ModelCatalog.builtIn().names()) + ", or 'embedded')");
+        }
+        builder.model(v);
     }
 }

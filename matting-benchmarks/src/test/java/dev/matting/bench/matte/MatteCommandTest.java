@@ -104,6 +104,32 @@ class MatteCommandTest {
     }
 
     @Test
+    void aCatalogueNameGoesToTheModelStoreAndOfflineSaysWhereToPutTheFile() throws Exception {
+        Path in = dir.resolve("in");
+        SmallModel.writePictures(in, 1, 64, 48);
+        String cache = dir.resolve("models").toString();
+        String old = System.setProperty("dev.matting.offline", "true");
+        String oldDir = System.setProperty("dev.matting.models.dir", cache);
+        try {
+            Result r = matte(in.toString(), "-o", dir.resolve("o").toString(), "--model", "isnet-general-use",
+                    "--no-progress");
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("isnet-general-use") && r.err().contains(cache), r.err());
+        } finally {
+            restore("dev.matting.offline", old);
+            restore("dev.matting.models.dir", oldDir);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
+
+    @Test
     void maskOnlyAndJpegOverAnImageBackground() throws Exception {
         Path in = dir.resolve("in");
         SmallModel.writePictures(in, 2, 64, 48);
