@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The GPU run in one go, on the GPU machine, from the repository root, after staging with ../shared/gpu-kit:
-#   mvn -B -ntp -DskipTests package && bash ../shared/gpu-kit/stage.sh --slim
-#   mkdir -p .gpu/peer && cp ../shared/peer/seed_recipe.py .gpu/peer/     (the original article's recipe, optional)
+#   mvn -B -ntp -DskipTests package && bash tools/gpu_stage.sh
 #   then on the device (carry .gpu):  OUT=$OUT bash tools/gpu_bench.sh
 # It exports the base U-Net (fixed seed), times the Python baseline, checks U²-Netp on CUDA against rembg's alphas
 # (FP32 and FP16, image stages on the device and on the CPU), runs GpuCheck, the JMH forward-pass and scheduler
-# benchmarks on the base U-Net at 1024², and the end-to-end run beside the seed recipe on the same 64 JPEGs. Every step
+# benchmarks on the base U-Net at 1024² (the scheduler with one and two lanes on the GPU), and the end-to-end run beside
+# the seed recipe on the same 64 JPEGs (image stages on the device, then with two lanes, then on the CPU). Every step
 # logs to $OUT/gpu-bench.log; a failing step does not stop the others. STEPS=faith,check,jmh,e2e picks steps.
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-bench}
@@ -49,11 +49,13 @@ if step check; then
 fi
 
 if step jmh; then
-  mark "JMH: forward passes (batches 1, 4, 8; FP16 and FP32) and 16 callers through the scheduler, base U-Net 1024²"
-  java_on_gpu -jar .gpu/jars/matting-benchmarks.jar --out "$OUT/jmh-run" --model base --jmh \
-    'BatchThroughputBenchmark|SchedulerThroughputBenchmark' -p model=base -p resolution=1024 -p backend=pytorch \
-    -p device=gpu -p precision=fp16,fp32 -p batch=1,4,8 -f 1 -wi 2 -w 2 -i 3 -r 2
-  cp "$OUT"/jmh-run/jmh-results.json "$OUT"/ 2>/dev/null
+  mark "JMH: forward passes (batches 1, 4, 8; FP16 and FP32), then 16 callers through the scheduler with 1 and 2 lanes on the GPU, base U-Net 1024²"
+  for bench in "BatchThroughputBenchmark -p batch=1,4,8" "SchedulerThroughputBenchmark -p lanes=1,2"; do
+    # shellcheck disable=SC2086
+    java_on_gpu -jar .gpu/jars/matting-benchmarks.jar --out "$OUT/jmh-run" --model base --jmh $bench \
+      -p model=base -p resolution=1024 -p backend=pytorch -p device=gpu -p precision=fp16,fp32 -f 1 -wi 2 -w 2 -i 3 -r 2
+  done
+  cp "$OUT"/jmh-run/jmh-results.json "$OUT"/jmh-run/report.md "$OUT"/ 2>/dev/null
 fi
 
 if step e2e; then
@@ -63,6 +65,9 @@ if step e2e; then
   mark "end to end: 64 1080p JPEGs to RGBA PNGs through Matter.submit, image stages on the device"
   java_on_gpu $(jfr e2e-device) -cp "$J" dev.matting.bench.EndToEndRun "${args[@]}"
   cp "$OUT/end-to-end.json" "$OUT/end-to-end-device.json" 2>/dev/null
+  mark "the same, two lanes on the GPU"
+  java_on_gpu -cp "$J" dev.matting.bench.EndToEndRun --work /tmp/e2e --images 64 --model /tmp/unet-base --device gpu0 \
+    --precision fp16 --lanes-per-device 2 --out "$OUT/two-lanes"
   mark "the same, image stages on the CPU"
   java_on_gpu $(jfr e2e-cpu-stages) -Ddev.matting.gpu.imaging=false -cp "$J" dev.matting.bench.EndToEndRun --work /tmp/e2e --images 64 \
     --model /tmp/unet-base --device gpu0 --precision fp16 --out "$OUT/cpu-stages"
