@@ -2,7 +2,8 @@
 # Stages this build for the GPU machine (../shared/gpu-kit), within the 64 MiB a device call carries:
 #   bash tools/gpu_stage.sh            (after: mvn -B -ntp -DskipTests package)
 # then, on the device with .gpu carried:  OUT=$OUT bash tools/gpu_bench.sh
-# On top of the kit's --slim staging it drops pytorch-jni (the kit compiles the bridge on the device), puts back the
+# On top of the kit's --slim staging it drops pytorch-jni (the kit compiles the bridge on the device) and the ONNX
+# backend (its CUDA provider cannot run there), puts back the
 # known-answer probe of the PyTorch backend (--slim strips model files from the jars, and without it the backend
 # refuses to open), and copies the original article's recipe as the end-to-end peer.
 set -euo pipefail
@@ -10,6 +11,9 @@ cd "$(dirname "$0")/.."
 kit=${GPU_KIT:-../shared/gpu-kit}
 bash "$kit/stage.sh" --slim
 rm -f .gpu/jars/lib/pytorch-jni-*.jar
+# ONNX Runtime's CUDA provider cannot run on that machine (it needs CUDA 12 libraries); leaving the ONNX backend out
+# keeps the call under its size limit, and the GPU run is PyTorch's
+rm -f .gpu/jars/lib/onnxruntime-*.jar .gpu/jars/lib/matting-onnx-*.jar .gpu/jars/lib/onnxruntime-engine-*.jar
 djl=$(ls .gpu/jars/lib/matting-djl-[0-9]*.jar)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
