@@ -52,7 +52,9 @@ if step jmh; then
   mark "JMH: forward passes (batches 1, 4, 8; FP16 and FP32), then 16 callers through the scheduler with 1 and 2 lanes on the GPU, base U-Net 1024²"
   for bench in "BatchThroughputBenchmark -p batch=1,4,8" "SchedulerThroughputBenchmark -p lanes=1,2"; do
     # shellcheck disable=SC2086
-    java_on_gpu -jar .gpu/jars/matting-benchmarks.jar --out "$OUT/jmh-run" --model base --jmh $bench \
+    # the report compares with the Python baseline of this run, on this GPU (not the review H100's in docs/)
+    java_on_gpu -jar .gpu/jars/matting-benchmarks.jar --out "$OUT/jmh-run" --model base \
+      $( [ -f "$OUT/python-baseline.json" ] && echo --baseline "$OUT/python-baseline.json" ) --jmh $bench \
       -p model=base -p resolution=1024 -p backend=pytorch -p device=gpu -p precision=fp16,fp32 -f 1 -wi 2 -w 2 -i 3 -r 2
   done
   cp "$OUT"/jmh-run/jmh-results.json "$OUT"/jmh-run/report.md "$OUT"/ 2>/dev/null
