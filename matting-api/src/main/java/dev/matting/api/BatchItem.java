@@ -34,6 +34,13 @@ public record BatchItem(long index, ImageSource source, Status status, Matte mat
         CANCELLED
     }
 
+    /**
+     * Checks that the components agree with {@code status}.
+     *
+     * @throws IllegalArgumentException when a matte comes without {@link Status#OK} or OK without one, or an error
+     *                                  without {@link Status#FAILED} or {@link Status#CANCELLED} or either of them
+     *                                  without one
+     */
     public BatchItem {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(status, "status");

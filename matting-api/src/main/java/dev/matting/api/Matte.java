@@ -33,7 +33,11 @@ public final class Matte {
         this(source, alpha, background, Output.png());
     }
 
-    /** @param alpha {@code source.width() x source.height()} values, handed over (not copied) */
+    /**
+     * A matte that {@link #write(Path)}s as {@code output}.
+     *
+     * @param alpha {@code source.width() x source.height()} values, handed over (not copied)
+     */
     public Matte(RgbImage source, byte[] alpha, Background background, Output output) {
         this.source = Objects.requireNonNull(source, "source");
         this.alpha = Objects.requireNonNull(alpha, "alpha");
@@ -55,10 +59,12 @@ public final class Matte {
         return output;
     }
 
+    /** Width in pixels: the source's. */
     public int width() {
         return source.width();
     }
 
+    /** Height in pixels: the source's. */
     public int height() {
         return source.height();
     }
@@ -92,6 +98,7 @@ public final class Matte {
         return source;
     }
 
+    /** What {@link #render()} puts behind the cut-out: the post-processing's background, or the call's own. */
     public Background background() {
         return background;
     }

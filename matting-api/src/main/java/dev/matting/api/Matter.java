@@ -57,18 +57,22 @@ public interface Matter extends AutoCloseable {
      */
     Matte matte(ImageSource source, MatteOptions options);
 
+    /** Mattes the image file at {@code path}; see {@link #matte(ImageSource)}. */
     default Matte matte(Path path) {
         return matte(ImageSource.of(path));
     }
 
+    /** Mattes an already decoded image (not copied); see {@link #matte(ImageSource)}. */
     default Matte matte(BufferedImage image) {
         return matte(ImageSource.of(image));
     }
 
+    /** Mattes an encoded image (JPEG, PNG, ...); the array is not copied. See {@link #matte(ImageSource)}. */
     default Matte matte(byte[] encoded) {
         return matte(ImageSource.of(encoded));
     }
 
+    /** Mattes the image read fully from {@code in} first (the caller closes it), named {@code stream} in errors. */
     default Matte matte(InputStream in) {
         return matte(ImageSource.of("stream", in));
     }

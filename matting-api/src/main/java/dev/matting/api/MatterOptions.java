@@ -65,10 +65,12 @@ public final class MatterOptions {
         this.decodeLimits = b.decodeLimits != null ? b.decodeLimits : DecodeLimits.defaults();
     }
 
+    /** A builder with every option at its default. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Options left at every default: the embedded model on the best backend and device this machine has. */
     public static MatterOptions defaults() {
         return builder().build();
     }
@@ -141,6 +143,7 @@ public final class MatterOptions {
         return cpuFallback;
     }
 
+    /** The precision asked for; {@link Precision#AUTO} (the default) means FP16 on a GPU and FP32 on the CPU. */
     public Precision precision() {
         return precision;
     }
@@ -153,6 +156,7 @@ public final class MatterOptions {
         return decodeLimits;
     }
 
+    /** The clean-up applied to every matte unless a call overrides it; {@link PostProcess#NONE} by default. */
     public PostProcess postProcess() {
         return postProcess;
     }
@@ -173,14 +177,17 @@ public final class MatterOptions {
     }
 
 
+    /** Whether cuDNN autotunes its convolution algorithms for each new input shape (PyTorch on a GPU; default on). */
     public boolean cudnnBenchmark() {
         return cudnnBenchmark;
     }
 
+    /** Whether opening runs a forward pass on a blank input and, on a GPU, measures per-image memory (default on). */
     public boolean warmUp() {
         return warmUp;
     }
 
+    /** A builder that starts from these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.model = model;
@@ -277,7 +284,6 @@ public final class MatterOptions {
             return this;
         }
 
-        /** Several devices of one kind (e.g. every GPU): one scheduler lane each, least-loaded dispatch. */
         /** All scheduler settings at once, replacing any set so far (see {@link SchedulerConfig}). */
         public Builder scheduling(SchedulerConfig value) {
             this.scheduling = Objects.requireNonNull(value, "scheduling").toBuilder();
@@ -323,6 +329,7 @@ public final class MatterOptions {
             return this;
         }
 
+        /** Where free and total device memory is read to size batches, instead of NVML (e.g. a scripted source). */
         public Builder memorySource(MemorySource value) {
             this.memorySource = Objects.requireNonNull(value, "memorySource");
             return this;
@@ -346,6 +353,10 @@ public final class MatterOptions {
             return this;
         }
 
+        /**
+         * Whether an image too large for the GPU even alone runs on a CPU backend instead of failing with
+         * {@link dev.matting.common.DeviceOutOfMemoryException} (default off; ignored on the CPU).
+         */
         public Builder cpuFallback(boolean on) {
             this.cpuFallback = on;
             return this;
@@ -360,20 +371,31 @@ public final class MatterOptions {
             return this;
         }
 
+        /**
+         * The precision of the forward pass; {@link Precision#AUTO} (the default) picks FP16 on a GPU and FP32 on the
+         * CPU, falling back to the other when the model has only that one.
+         */
         public Builder precision(Precision value) {
             this.precision = Objects.requireNonNull(value, "precision");
             return this;
         }
 
+        /** The clean-up for every matte (default {@link PostProcess#NONE}); {@link MatteOptions} can override it. */
         public Builder postProcess(PostProcess value) {
             this.postProcess = Objects.requireNonNull(value, "postProcess");
             return this;
         }
 
+        /** The post-processing of one of the four scenarios: {@code postProcess(preset.postProcess())}. */
         public Builder preset(Preset preset) {
             return postProcess(preset.postProcess());
         }
 
+        /**
+         * Workers for decode, resize, post-process and encode, at least 1 (default one per available processor).
+         *
+         * @throws IllegalArgumentException when {@code n} is below 1
+         */
         public Builder cpuThreads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("cpuThreads must be >= 1, got " + n);
@@ -411,16 +433,26 @@ public final class MatterOptions {
             return this;
         }
 
+        /**
+         * Whether cuDNN autotunes its convolution algorithms for each new input shape (PyTorch on a GPU; default on).
+         * The first batch of each shape pays for the search; later ones run the fastest algorithm found.
+         */
         public Builder cudnnBenchmark(boolean on) {
             this.cudnnBenchmark = on;
             return this;
         }
 
+        /**
+         * Whether opening runs one forward pass on a blank input of the model's typical shape, so the first caller
+         * pays neither lazy initialisation nor autotuning, and on a GPU measures what one image costs in memory
+         * (default on).
+         */
         public Builder warmUp(boolean on) {
             this.warmUp = on;
             return this;
         }
 
+        /** The options collected so far. */
         public MatterOptions build() {
             return new MatterOptions(this);
         }

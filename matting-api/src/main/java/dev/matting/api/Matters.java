@@ -26,6 +26,7 @@ public final class Matters {
         return create(MatterOptions.defaults());
     }
 
+    /** A builder for {@link MatterOptions}; {@link MatterOptions.Builder#create()} opens the {@link Matter}. */
     public static MatterOptions.Builder builder() {
         return MatterOptions.builder();
     }

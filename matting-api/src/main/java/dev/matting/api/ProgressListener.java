@@ -7,5 +7,10 @@ package dev.matting.api;
  */
 @FunctionalInterface
 public interface ProgressListener {
+    /**
+     * Called after each input's outcome with the job's counters so far.
+     *
+     * @param progress the counters, which never go back from one call to the next
+     */
     void onProgress(BatchProgress progress);
 }

@@ -8,5 +8,11 @@ package dev.matting.api;
  */
 @FunctionalInterface
 public interface ResultSink {
+    /**
+     * Takes one input's outcome.
+     *
+     * @param item the outcome: its matte, or why there is none
+     * @throws Exception to turn an {@code OK} item into a failure; the job goes on
+     */
     void accept(BatchItem item) throws Exception;
 }

@@ -1,11 +1,26 @@
 package dev.matting.common;
 
-/** Where inference runs: the CPU or one GPU by index. */
+/**
+ * Where inference runs: the CPU or one GPU by index.
+ *
+ * @param kind  CPU or GPU
+ * @param index the GPU's number, from 0; always 0 for the CPU
+ */
 public record Device(Kind kind, int index) {
 
     /** The kinds of device a backend can run on. */
-    public enum Kind { CPU, GPU }
+    public enum Kind {
+        /** The host's processors, together; always index 0. */
+        CPU,
+        /** One NVIDIA GPU, run through CUDA. */
+        GPU
+    }
 
+    /**
+     * Checks that the kind is set and the index fits it: 0 for the CPU, 0 or more for a GPU.
+     *
+     * @throws IllegalArgumentException when the kind is {@code null} or the index does not fit it
+     */
     public Device {
         if (kind == null) {
             throw new IllegalArgumentException("device kind is null");
@@ -15,14 +30,21 @@ public record Device(Kind kind, int index) {
         }
     }
 
+    /** The CPU. */
     public static Device cpu() {
         return new Device(Kind.CPU, 0);
     }
 
+    /**
+     * The GPU numbered {@code index}, from 0.
+     *
+     * @throws IllegalArgumentException when {@code index} is negative
+     */
     public static Device gpu(int index) {
         return new Device(Kind.GPU, index);
     }
 
+    /** Whether this is a GPU rather than the CPU. */
     public boolean isGpu() {
         return kind == Kind.GPU;
     }

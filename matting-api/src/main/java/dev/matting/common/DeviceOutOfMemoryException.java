@@ -5,10 +5,12 @@ package dev.matting.common;
 public final class DeviceOutOfMemoryException extends InferenceException {
     private static final long serialVersionUID = 1L;
 
+    /** With a message that names the input or batch, the device and what did not fit. */
     public DeviceOutOfMemoryException(String message) {
         super(message);
     }
 
+    /** As {@link #DeviceOutOfMemoryException(String)}, with the engine's own out-of-memory error as the cause. */
     public DeviceOutOfMemoryException(String message, Throwable cause) {
         super(message, cause);
     }

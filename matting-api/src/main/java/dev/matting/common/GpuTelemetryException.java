@@ -5,10 +5,12 @@ package dev.matting.common;
 public final class GpuTelemetryException extends MattingException {
     private static final long serialVersionUID = 1L;
 
+    /** With a message that names which reading cannot be given and why. */
     public GpuTelemetryException(String message) {
         super(message);
     }
 
+    /** As {@link #GpuTelemetryException(String)}, with the NVML error (or NVML's failure to load) as the cause. */
     public GpuTelemetryException(String message, Throwable cause) {
         super(message, cause);
     }

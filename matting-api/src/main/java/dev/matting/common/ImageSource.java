@@ -21,6 +21,7 @@ public final class ImageSource {
         this.image = image;
     }
 
+    /** An image file, named by its path and read only when it is decoded. */
     public static ImageSource of(Path path) {
         Objects.requireNonNull(path, "path");
         return new ImageSource(path.toString(), path, null, null);
@@ -32,6 +33,7 @@ public final class ImageSource {
         return new ImageSource(name, null, encoded, null);
     }
 
+    /** Bytes of an encoded image, named {@code bytes[<length>]}; the array is not copied and must not change. */
     public static ImageSource of(byte[] encoded) {
         return of("bytes[" + encoded.length + "]", encoded);
     }
@@ -45,11 +47,13 @@ public final class ImageSource {
         }
     }
 
+    /** An already decoded image; it is not copied, so it must not change until it has been matted. */
     public static ImageSource of(String name, BufferedImage image) {
         Objects.requireNonNull(image, "image");
         return new ImageSource(name, null, null, image);
     }
 
+    /** An already decoded image named {@code image <width>x<height>}; it is not copied and must not change. */
     public static ImageSource of(BufferedImage image) {
         return of("image " + image.getWidth() + "x" + image.getHeight(), image);
     }

@@ -4,10 +4,12 @@ package dev.matting.common;
 public class MattingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** With a message that names the input and the cause. */
     public MattingException(String message) {
         super(message);
     }
 
+    /** As {@link #MattingException(String)}, with the underlying error as the cause. */
     public MattingException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -5,10 +5,12 @@ package dev.matting.common;
 public final class ModelException extends MattingException {
     private static final long serialVersionUID = 1L;
 
+    /** With a message that names the model or file and what is wrong with it. */
     public ModelException(String message) {
         super(message);
     }
 
+    /** As {@link #ModelException(String)}, with the error that reading or loading the model raised as the cause. */
     public ModelException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -3,7 +3,12 @@ package dev.matting.common;
 
 /** Numeric precision of the forward pass. {@link #AUTO} means FP16 on a GPU and FP32 on the CPU. */
 public enum Precision {
-    FP32, FP16, AUTO;
+    /** 32-bit floats; the default on the CPU. */
+    FP32,
+    /** 16-bit floats: less memory and faster passes on a GPU; the default there. */
+    FP16,
+    /** FP16 on a GPU and FP32 on the CPU; {@link #resolve(Device)} gives the concrete one. */
+    AUTO;
 
     /** The concrete precision for a device. */
     public Precision resolve(Device device) {

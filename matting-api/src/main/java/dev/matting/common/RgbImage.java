@@ -5,8 +5,17 @@ import java.awt.image.BufferedImage;
 /**
  * A decoded 8-bit RGB image, interleaved {@code r,g,b} per pixel, row-major. The array is handed over, not copied:
  * nobody changes it after construction.
+ *
+ * @param width  in pixels, at least 1
+ * @param height in pixels, at least 1
+ * @param rgb    {@code 3 * width * height} bytes: {@code r,g,b} per pixel, row-major
  */
 public record RgbImage(int width, int height, byte[] rgb) {
+    /**
+     * Checks the size against the array.
+     *
+     * @throws IllegalArgumentException when a side is below 1 or {@code rgb} is not {@code 3 * width * height} bytes
+     */
     public RgbImage {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("image must be at least 1x1, got " + width + "x" + height);

@@ -5,6 +5,7 @@ package dev.matting.common;
 public final class SchedulerRejectedException extends MattingException {
     private static final long serialVersionUID = 1L;
 
+    /** With a message that names the input and why it was not accepted. */
     public SchedulerRejectedException(String message) {
         super(message);
     }

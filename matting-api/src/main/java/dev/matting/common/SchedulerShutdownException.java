@@ -5,6 +5,7 @@ package dev.matting.common;
 public final class SchedulerShutdownException extends MattingException {
     private static final long serialVersionUID = 1L;
 
+    /** With a message that names the input and the stage it was still in. */
     public SchedulerShutdownException(String message) {
         super(message);
     }

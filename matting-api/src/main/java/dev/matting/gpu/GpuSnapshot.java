@@ -49,6 +49,12 @@ public record GpuSnapshot(
     /** The value of a memory figure the device did not report. */
     public static final long UNKNOWN = -1;
 
+    /**
+     * Checks the reading: a non-negative index, no {@code null} component, and memory figures of at least
+     * {@link #UNKNOWN}.
+     *
+     * @throws IllegalArgumentException when the index or a memory figure is out of range
+     */
     public GpuSnapshot {
         if (index < 0) {
             throw new IllegalArgumentException("GPU index " + index + " is negative");
@@ -107,11 +113,13 @@ public record GpuSnapshot(
             this.index = index;
         }
 
+        /** Sets the product name, e.g. {@code NVIDIA H100 80GB HBM3} (default empty). */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
+        /** Sets the UUID, {@code GPU-xxxxxxxx-...} (default absent). */
         public Builder uuid(String uuid) {
             this.uuid = Optional.of(uuid);
             return this;
@@ -130,47 +138,72 @@ public record GpuSnapshot(
             return memory(totalBytes, totalBytes - usedBytes, usedBytes);
         }
 
+        /**
+         * Sets GPU and memory utilisation, each a percentage 0-100.
+         *
+         * @throws IllegalArgumentException when a percentage is outside 0..100
+         */
         public Builder utilization(int gpuPercent, int memoryPercent) {
             this.gpuUtil = OptionalInt.of(percent(gpuPercent));
             this.memUtil = OptionalInt.of(percent(memoryPercent));
             return this;
         }
 
+        /**
+         * Sets GPU utilisation, a percentage 0-100.
+         *
+         * @throws IllegalArgumentException when it is outside 0..100
+         */
         public Builder gpuUtilization(int gpuPercent) {
             this.gpuUtil = OptionalInt.of(percent(gpuPercent));
             return this;
         }
 
+        /**
+         * Sets memory utilisation, a percentage 0-100.
+         *
+         * @throws IllegalArgumentException when it is outside 0..100
+         */
         public Builder memoryUtilization(int memoryPercent) {
             this.memUtil = OptionalInt.of(percent(memoryPercent));
             return this;
         }
 
+        /** Sets the on-die temperature in degrees Celsius. */
         public Builder temperatureCelsius(int celsius) {
             this.temperature = OptionalInt.of(celsius);
             return this;
         }
 
+        /** Sets the board power draw in watts. */
         public Builder powerWatts(double watts) {
             this.power = OptionalDouble.of(watts);
             return this;
         }
 
+        /** Sets the power limit the driver enforces, in watts. */
         public Builder powerLimitWatts(double watts) {
             this.powerLimit = OptionalDouble.of(watts);
             return this;
         }
 
+        /** Sets the NVIDIA driver version, e.g. {@code 570.86.15} (default empty: unknown). */
         public Builder driverVersion(String version) {
             this.driverVersion = Objects.requireNonNull(version, "driverVersion");
             return this;
         }
 
+        /** Sets when the reading was taken (default {@link Instant#EPOCH}). */
         public Builder timestamp(Instant timestamp) {
             this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
             return this;
         }
 
+        /**
+         * The snapshot with the readings set so far; those never set are absent.
+         *
+         * @throws IllegalArgumentException when a memory figure is below {@link GpuSnapshot#UNKNOWN}
+         */
         public GpuSnapshot build() {
             return new GpuSnapshot(index, name, uuid, total, free, used, gpuUtil, memUtil, temperature, power,
                     powerLimit, driverVersion, timestamp);

@@ -32,6 +32,12 @@ import java.util.OptionalLong;
 public record SystemStatus(boolean available, String reason, List<Gpu> gpus) {
     private static final long MIB = 1L << 20;
 
+    /**
+     * Checks that a reason is given exactly when no readings were taken, and that then no GPU is listed.
+     *
+     * @throws IllegalArgumentException when {@code available} and {@code reason} disagree, or an unavailable
+     *                                  status lists GPUs
+     */
     public SystemStatus {
         Objects.requireNonNull(reason, "reason");
         gpus = List.copyOf(gpus);
@@ -56,6 +62,7 @@ public record SystemStatus(boolean available, String reason, List<Gpu> gpus) {
      */
     public record Gpu(int index, String name, OptionalInt gpuPercent, OptionalLong memoryUsedBytes,
             OptionalLong memoryTotalBytes) {
+        /** Checks that no component is {@code null}; a reading the device did not give is an empty optional. */
         public Gpu {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(gpuPercent, "gpuPercent");

@@ -7,10 +7,23 @@ import java.util.Objects;
  * How a source image maps onto the model input: resampled to {@code scaledWidth x scaledHeight} (by the model's
  * {@link InputPolicy}: aspect kept, stretched or MODNet's short-side rule), placed at the top-left, and padded to
  * {@code paddedWidth x paddedHeight}. The alpha comes back by the inverse.
+ *
+ * @param sourceWidth  the decoded source's width in pixels
+ * @param sourceHeight the decoded source's height in pixels
+ * @param scaledWidth  the width the source is resampled to
+ * @param scaledHeight the height the source is resampled to
+ * @param paddedWidth  the model input's width, at least {@code scaledWidth}; the padding is at the right
+ * @param paddedHeight the model input's height, at least {@code scaledHeight}; the padding is at the bottom
  */
 public record InputGeometry(int sourceWidth, int sourceHeight, int scaledWidth, int scaledHeight, int paddedWidth,
         int paddedHeight) {
 
+    /**
+     * Checks the sizes.
+     *
+     * @throws IllegalArgumentException when a source or scaled side is below 1, or the padded size is smaller than the
+     *     scaled one
+     */
     public InputGeometry {
         if (sourceWidth < 1 || sourceHeight < 1 || scaledWidth < 1 || scaledHeight < 1) {
             throw new IllegalArgumentException("geometry sizes must be >= 1, got source " + sourceWidth + "x"

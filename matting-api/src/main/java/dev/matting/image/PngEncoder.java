@@ -22,7 +22,12 @@ import java.util.zip.CRC32;
 public final class PngEncoder {
     /** Pixel layouts the encoder writes. */
     public enum Layout {
-        GRAY(1, 0), RGB(3, 2), RGBA(4, 6);
+        /** One grey sample per pixel (PNG colour type 0). */
+        GRAY(1, 0),
+        /** Red, green, blue per pixel (PNG colour type 2). */
+        RGB(3, 2),
+        /** Red, green, blue and straight (not premultiplied) alpha per pixel (PNG colour type 6). */
+        RGBA(4, 6);
 
         private final int channels;
         private final int colorType;

@@ -19,6 +19,12 @@ public final class AtomicFiles {
     /** Produces a file's content into a stream. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content to {@code out}, which the caller closes.
+         *
+         * @param out the stream to the temporary file
+         * @throws IOException when the content cannot be written; the target is then left untouched
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -58,10 +64,20 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes {@code bytes} to {@code target} atomically; see {@link #write(Path, Content)}.
+     *
+     * @throws IOException when the file cannot be written; the target is then left untouched
+     */
     public static void writeBytes(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
     }
 
+    /**
+     * Writes {@code text} as UTF-8 to {@code target} atomically; see {@link #write(Path, Content)}.
+     *
+     * @throws IOException when the file cannot be written; the target is then left untouched
+     */
     public static void writeString(Path target, String text) throws IOException {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }

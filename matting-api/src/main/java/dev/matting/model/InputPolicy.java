@@ -14,7 +14,12 @@ public sealed interface InputPolicy
     /** The largest side, in pixels, of any model input. */
     int MAX_SIDE = 16384;
 
-    /** A width and height in pixels. */
+    /**
+     * A width and height in pixels.
+     *
+     * @param width  in pixels
+     * @param height in pixels
+     */
     record Size(int width, int height) {
         @Override
         public String toString() {
@@ -35,8 +40,15 @@ public sealed interface InputPolicy
     /**
      * Letterbox: the longest side becomes {@code size}, the other keeps the aspect ratio (rounded, at least 1), and
      * both are padded to {@code size x size}.
+     *
+     * @param size the side of the square model input, 1 to {@link InputPolicy#MAX_SIDE}
      */
     record FixedSquare(int size) implements InputPolicy {
+        /**
+         * Checks the size.
+         *
+         * @throws IllegalArgumentException when {@code size} is not 1 to {@link InputPolicy#MAX_SIDE}
+         */
         public FixedSquare {
             checkSide("fixed-square size", size);
         }
@@ -55,8 +67,18 @@ public sealed interface InputPolicy
     /**
      * The longest side becomes {@code size}, the other keeps the aspect ratio (rounded, at least 1); each side is then
      * padded up to a multiple of {@code multiple}.
+     *
+     * @param size     the longest side after resampling, 1 to {@link InputPolicy#MAX_SIDE}
+     * @param multiple what each side is padded up to a multiple of; {@code size} so padded is at most
+     *                 {@link InputPolicy#MAX_SIDE}
      */
     record LongestSide(int size, int multiple) implements InputPolicy {
+        /**
+         * Checks size and multiple.
+         *
+         * @throws IllegalArgumentException when either is not 1 to {@link InputPolicy#MAX_SIDE}, or {@code size} padded
+         *     to a multiple of {@code multiple} exceeds {@link InputPolicy#MAX_SIDE}
+         */
         public LongestSide {
             checkSide("longest-side size", size);
             checkSide("longest-side multiple", multiple);
@@ -80,8 +102,16 @@ public sealed interface InputPolicy
     /**
      * Resize to exactly {@code width x height}, ignoring the aspect ratio, no padding: what rembg (U²-Net, ISNet,
      * BiRefNet) and imgly do.
+     *
+     * @param width  the model input's width, 1 to {@link InputPolicy#MAX_SIDE}
+     * @param height the model input's height, 1 to {@link InputPolicy#MAX_SIDE}
      */
     record Stretch(int width, int height) implements InputPolicy {
+        /**
+         * Checks the size.
+         *
+         * @throws IllegalArgumentException when a side is not 1 to {@link InputPolicy#MAX_SIDE}
+         */
         public Stretch {
             checkSide("stretch width", width);
             checkSide("stretch height", height);
@@ -105,8 +135,17 @@ public sealed interface InputPolicy
      * {@code size} and the long side {@code int(long / short * size)}. Each side is then floored to a multiple of
      * {@code multiple}, and kept at least {@code multiple} (MODNet itself would hand its network a zero-sized side
      * there).
+     *
+     * @param size     the short side after resampling, 1 to {@link InputPolicy#MAX_SIDE}
+     * @param multiple what each side is floored to a multiple of, 1 to {@code size}
      */
     record ShortSide(int size, int multiple) implements InputPolicy {
+        /**
+         * Checks size and multiple.
+         *
+         * @throws IllegalArgumentException when {@code size} is not 1 to {@link InputPolicy#MAX_SIDE}, or
+         *     {@code multiple} not 1 to {@code size}
+         */
         public ShortSide {
             checkSide("short-side size", size);
             if (multiple < 1 || multiple > size) {

@@ -2,7 +2,10 @@ package dev.matting.model;
 
 /** Serialized model formats a backend can load; the {@code model.json} key of each is {@link #key()}. */
 public enum ModelFormat {
-    TORCHSCRIPT("torchscript"), ONNX("onnx");
+    /** A TorchScript module ({@code .pt}), loaded by the {@code pytorch} backend. */
+    TORCHSCRIPT("torchscript"),
+    /** An ONNX graph ({@code .onnx}), loaded by the {@code onnxruntime} backend. */
+    ONNX("onnx");
 
     private final String key;
 
@@ -10,6 +13,7 @@ public enum ModelFormat {
         this.key = key;
     }
 
+    /** This format's key under {@code files} in {@code model.json}: {@code torchscript} or {@code onnx}. */
     public String key() {
         return key;
     }

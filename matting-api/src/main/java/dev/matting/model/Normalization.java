@@ -16,6 +16,12 @@ import java.util.Arrays;
  * @param imageMax scale by the image's own maximum instead of {@code scale}
  */
 public record Normalization(boolean inGraph, double scale, double[] mean, double[] std, boolean imageMax) {
+    /**
+     * Checks the values and copies the arrays; with {@code imageMax}, {@code scale} becomes NaN whatever is given.
+     *
+     * @throws IllegalArgumentException when mean or std is not three finite values, a std is not above 0, or (without
+     *     {@code imageMax}) {@code scale} is not finite and above 0
+     */
     public Normalization {
         if (mean == null || std == null || mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("mean and std need 3 values each");
@@ -60,11 +66,13 @@ public record Normalization(boolean inGraph, double scale, double[] mean, double
         return d;
     }
 
+    /** The per-channel means, R G B; a copy. */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /** The per-channel standard deviations, R G B; a copy. */
     @Override
     public double[] std() {
         return std.clone();

@@ -6,6 +6,12 @@ import java.util.Objects;
  * How a model output becomes an 8-bit alpha at the source size: which output ({@code index}) and {@code channel}
  * hold it, the {@link Activation} it still needs, how {@code [0, 1]} is quantised to 0..255 and which
  * {@link ResizeFilter} takes it back to the source size.
+ *
+ * @param index      which of the model's outputs holds the alpha, from 0
+ * @param channel    which channel of that output, from 0
+ * @param activation what the raw values still need to become alpha in [0, 1]
+ * @param quantize   how [0, 1] becomes 0..255
+ * @param resize     the filter that takes the alpha back to the source size
  */
 public record OutputAdapter(int index, int channel, Activation activation, Quantize quantize, ResizeFilter resize) {
 
@@ -40,6 +46,12 @@ public record OutputAdapter(int index, int channel, Activation activation, Quant
         }
     }
 
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when {@code index} or {@code channel} is negative
+     * @throws NullPointerException     when {@code activation}, {@code quantize} or {@code resize} is {@code null}
+     */
     public OutputAdapter {
         if (index < 0 || channel < 0) {
             throw new IllegalArgumentException("output index and channel must be >= 0");

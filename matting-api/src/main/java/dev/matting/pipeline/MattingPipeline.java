@@ -91,10 +91,12 @@ public final class MattingPipeline {
         return new Matte(image, cleaned, postProcess.background());
     }
 
+    /** The model these stages prepare inputs for. */
     public ModelSpec spec() {
         return spec;
     }
 
+    /** The post-processing {@link #finish(Prepared, float[])} applies. */
     public PostProcess postProcess() {
         return postProcess;
     }

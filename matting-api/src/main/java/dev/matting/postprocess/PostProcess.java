@@ -25,6 +25,7 @@ public final class PostProcess {
         this.background = b.background;
     }
 
+    /** A builder with nothing on: threshold 0, no erosion, feathering off (radius 2 px), transparent background. */
     public static Builder builder() {
         return new Builder();
     }
@@ -45,6 +46,7 @@ public final class PostProcess {
         return erosionRadius;
     }
 
+    /** Whether the edge is softened by a blur of {@link #featherRadius()} pixels after threshold and erosion. */
     public boolean feather() {
         return feather;
     }
@@ -54,6 +56,7 @@ public final class PostProcess {
         return featherRadius;
     }
 
+    /** What shows behind the cut-out in rendered output; transparent unless set. */
     public Background background() {
         return background;
     }
@@ -109,6 +112,11 @@ public final class PostProcess {
         private Builder() {
         }
 
+        /**
+         * Alpha values below this (0-255) become 0, dropping faint haze; 0 (the default) keeps them.
+         *
+         * @throws IllegalArgumentException when {@code value} is outside 0..255
+         */
         public Builder alphaThreshold(int value) {
             if (value < 0 || value > 255) {
                 throw new IllegalArgumentException("alphaThreshold must be 0-255, got " + value);
@@ -117,6 +125,11 @@ public final class PostProcess {
             return this;
         }
 
+        /**
+         * Pixels (0-64) by which the foreground edge is pulled in; 0 (the default) leaves it.
+         *
+         * @throws IllegalArgumentException when {@code pixels} is outside 0..64
+         */
         public Builder erosionRadius(int pixels) {
             if (pixels < 0 || pixels > 64) {
                 throw new IllegalArgumentException("erosionRadius must be 0-64 px, got " + pixels);
@@ -125,11 +138,17 @@ public final class PostProcess {
             return this;
         }
 
+        /** Whether to soften the edge with a blur of {@link #featherRadius(int)} pixels (default off). */
         public Builder feather(boolean on) {
             this.feather = on;
             return this;
         }
 
+        /**
+         * Blur radius in pixels (0-64, default 2) used when feathering is on; 0 makes feathering a no-op.
+         *
+         * @throws IllegalArgumentException when {@code pixels} is outside 0..64
+         */
         public Builder featherRadius(int pixels) {
             if (pixels < 0 || pixels > 64) {
                 throw new IllegalArgumentException("featherRadius must be 0-64 px, got " + pixels);
@@ -138,11 +157,13 @@ public final class PostProcess {
             return this;
         }
 
+        /** What shows behind the cut-out in rendered output (default {@link Background#transparent()}). */
         public Builder background(Background value) {
             this.background = Objects.requireNonNull(value, "background");
             return this;
         }
 
+        /** The post-processing collected so far. */
         public PostProcess build() {
             return new PostProcess(this);
         }

@@ -18,6 +18,7 @@ public enum Preset {
                 .featherRadius(featherRadius).build();
     }
 
+    /** This scenario's clean-up: threshold, erosion and feathering as its constant lists, transparent background. */
     public PostProcess postProcess() {
         return postProcess;
     }

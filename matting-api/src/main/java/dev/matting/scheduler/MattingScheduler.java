@@ -74,8 +74,10 @@ public interface MattingScheduler extends AutoCloseable {
     /** Waits until every scheduler thread has stopped; {@code false} if {@code timeout} ran out first. */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 
+    /** Whether {@link #shutdown(Duration)} or {@link #close()} has been called: no new work is taken. */
     boolean isShutdown();
 
+    /** Whether every scheduler thread has stopped, after a shutdown. */
     boolean isTerminated();
 
     /**

@@ -39,6 +39,11 @@ public record SchedulerStats(int queueDepth, int inFlightBatches, long submitted
         Duration latencyP50, Duration latencyP95, Duration latencyP99, double imagesPerSecond, long oomRetries,
         long cpuFallbacks, List<LaneStats> lanes) {
 
+    /**
+     * Copies the histogram (sorted by batch size) and the lanes.
+     *
+     * @throws NullPointerException when a latency is {@code null}
+     */
     public SchedulerStats {
         batchSizeHistogram = Collections.unmodifiableMap(new TreeMap<>(batchSizeHistogram));
         Objects.requireNonNull(latencyP50, "latencyP50");
@@ -77,6 +82,11 @@ public record SchedulerStats(int queueDepth, int inFlightBatches, long submitted
      */
     public record LaneStats(int index, Device device, long batches, long images,
             Map<ModelInput.Shape, Long> bytesPerImage, Map<ModelInput.Shape, Integer> oomCaps) {
+        /**
+         * Copies the two maps.
+         *
+         * @throws NullPointerException when {@code device} is {@code null}
+         */
         public LaneStats {
             Objects.requireNonNull(device, "device");
             bytesPerImage = Map.copyOf(bytesPerImage);

@@ -12,6 +12,11 @@ package dev.matting.scheduler;
 public record VramBudget(double safetyFraction, long reserveBytes, long capBytes) {
     private static final long MIB = 1024L * 1024;
 
+    /**
+     * Checks the three values.
+     *
+     * @throws IllegalArgumentException when the fraction is outside (0, 1] or a byte count is negative
+     */
     public VramBudget {
         if (!(safetyFraction > 0 && safetyFraction <= 1)) {
             throw new IllegalArgumentException("safety fraction must be in (0, 1], got " + safetyFraction);
@@ -29,10 +34,12 @@ public record VramBudget(double safetyFraction, long reserveBytes, long capBytes
         return new VramBudget(0.85, 512 * MIB, 0);
     }
 
+    /** This budget planning with another share, in (0, 1], of the available bytes. */
     public VramBudget withSafetyFraction(double fraction) {
         return new VramBudget(fraction, reserveBytes, capBytes);
     }
 
+    /** This budget always leaving another number of bytes free ({@code >= 0}). */
     public VramBudget withReserveBytes(long bytes) {
         return new VramBudget(safetyFraction, bytes, capBytes);
     }
@@ -42,6 +49,7 @@ public record VramBudget(double safetyFraction, long reserveBytes, long capBytes
         return new VramBudget(safetyFraction, reserveBytes, bytes);
     }
 
+    /** Whether a cap makes the device plan as a smaller one ({@code capBytes > 0}). */
     public boolean hasCap() {
         return capBytes > 0;
     }

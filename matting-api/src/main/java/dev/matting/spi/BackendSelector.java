@@ -23,15 +23,32 @@ public final class BackendSelector {
     private BackendSelector() {
     }
 
-    /** One backend on one device at one concrete precision. */
+    /**
+     * One backend on one device at one concrete precision.
+     *
+     * @param backend   the backend to open
+     * @param device    the device to open it on
+     * @param precision the concrete precision, never {@link Precision#AUTO}
+     */
     public record Choice(MattingBackend backend, Device device, Precision precision) {
     }
 
     /**
      * What to open: {@code backend} on every device of {@code devices} at {@code precision}, plus an optional CPU
      * backend for single images that do not fit on a GPU.
+     *
+     * @param backend     the backend to open on every device
+     * @param devices     the devices, one scheduler lane each; never empty
+     * @param precision   the concrete precision of every lane
+     * @param cpuFallback the FP32 CPU backend for single images a GPU cannot hold; empty unless a fallback was asked
+     *                    for and the lanes are GPUs
      */
     public record Selection(MattingBackend backend, List<Device> devices, Precision precision, Optional<Choice> cpuFallback) {
+        /**
+         * Copies {@code devices}.
+         *
+         * @throws NullPointerException when {@code cpuFallback} is {@code null} (it is empty for none)
+         */
         public Selection {
             devices = List.copyOf(devices);
             Objects.requireNonNull(cpuFallback, "cpuFallback");

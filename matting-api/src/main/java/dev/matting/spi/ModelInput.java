@@ -150,7 +150,12 @@ public final class ModelInput {
                 + plan.image().height() : isPixels() ? ", pixels" : ", values") + "]";
     }
 
-    /** Height and width of a model input: the unit micro-batches are grouped by. */
+    /**
+     * Height and width of a model input: the unit micro-batches are grouped by.
+     *
+     * @param height in pixels
+     * @param width  in pixels
+     */
     public record Shape(int height, int width) {
         @Override
         public String toString() {

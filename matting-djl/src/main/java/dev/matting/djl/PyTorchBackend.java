@@ -34,6 +34,10 @@ public final class PyTorchBackend extends DjlMattingBackend {
     /** System property: where the image stages run ({@code true}: on a GPU; {@code false}: on the CPU; {@code always}). */
     public static final String GPU_IMAGING_PROPERTY = "dev.matting.gpu.imaging";
 
+    /**
+     * The {@code pytorch} backend, for TorchScript files, as {@link java.util.ServiceLoader} creates it; libtorch
+     * loads only with {@link #devices()} or {@link #open}.
+     */
     public PyTorchBackend() {
         super("pytorch", ModelFormat.TORCHSCRIPT, ENGINE);
     }

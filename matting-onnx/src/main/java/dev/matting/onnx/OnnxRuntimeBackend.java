@@ -32,6 +32,10 @@ public final class OnnxRuntimeBackend extends DjlMattingBackend {
     /** DJL's switch for the hybrid engine (read with {@code Boolean.getBoolean} whenever an NDManager is made). */
     static final String DISABLE_ALTERNATIVE = "ai.djl.onnx.disable_alternative";
 
+    /**
+     * The {@code onnxruntime} backend, for ONNX files, as {@link java.util.ServiceLoader} creates it; the engine loads
+     * only with {@link #devices()} or {@link #open}.
+     */
     public OnnxRuntimeBackend() {
         super("onnxruntime", ModelFormat.ONNX, ENGINE);
     }

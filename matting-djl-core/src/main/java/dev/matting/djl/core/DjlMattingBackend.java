@@ -43,6 +43,10 @@ public abstract class DjlMattingBackend implements MattingBackend {
     private final String engineName;
     private volatile List<Device> devices;
 
+    /**
+     * A backend named {@code name} (what {@code MatterOptions.backend} selects) that loads {@code format} files on the
+     * DJL engine {@code engineName}; nothing native loads here.
+     */
     protected DjlMattingBackend(String name, ModelFormat format, String engineName) {
         this.name = Objects.requireNonNull(name, "name");
         this.format = Objects.requireNonNull(format, "format");
