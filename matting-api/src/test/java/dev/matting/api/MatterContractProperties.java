@@ -16,6 +16,7 @@ import dev.matting.common.SchedulerShutdownException;
 import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.scheduler.Overflow;
 import dev.matting.scheduler.SchedulerStats;
+import dev.matting.testing.Futures;
 import dev.matting.testing.GatedImage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +24,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import net.jqwik.api.Arbitraries;
@@ -284,26 +282,10 @@ class MatterContractProperties {
     }
 
     private static void await(CompletableFuture<Matte> f) {
-        try {
-            f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            fail("a request never completed (hang guard)");
-        } catch (ExecutionException | CancellationException e) {
-            // judged by check
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(e);
-        }
+        Futures.awaitEnd(f, HANG_GUARD_SECONDS); // how it ended is judged by check
     }
 
     private static Throwable errorOf(CompletableFuture<Matte> f) {
-        try {
-            f.join();
-            return null;
-        } catch (CancellationException e) {
-            return e;
-        } catch (java.util.concurrent.CompletionException e) {
-            return e.getCause();
-        }
+        return Futures.errorOf(f);
     }
 }

@@ -1,7 +1,6 @@
 package dev.matting.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.matting.common.Device;
@@ -9,6 +8,7 @@ import dev.matting.common.ImageSource;
 import dev.matting.model.ModelSpec;
 import dev.matting.scheduler.MattingScheduler;
 import dev.matting.testing.FakeBatchBackend;
+import dev.matting.testing.Futures;
 import java.awt.image.BufferedImage;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -17,9 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -95,28 +92,11 @@ record MatterRig(PipelineMatter matter, FakeBatchBackend backend) implements Aut
     }
 
     static Matte value(CompletableFuture<Matte> f) {
-        try {
-            return f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("expected success, got " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future never completed (hang guard)");
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return Futures.value(f);
     }
 
     static <T extends Throwable> T error(CompletableFuture<?> f, Class<T> type) {
-        try {
-            Object v = f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
-            return fail("expected " + type.getSimpleName() + ", got a value " + v);
-        } catch (ExecutionException e) {
-            return assertInstanceOf(type, e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future never completed (hang guard)");
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return Futures.error(f, type);
     }
 
     /** Images of real requests the backend ran, over all its passes (calibration excluded). */

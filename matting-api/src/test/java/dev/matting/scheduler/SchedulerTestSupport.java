@@ -1,16 +1,13 @@
 package dev.matting.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
+import dev.matting.testing.Futures;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Shared helpers: waiting on futures with a hang guard and reading what fakes saw. */
 final class SchedulerTestSupport {
@@ -21,28 +18,11 @@ final class SchedulerTestSupport {
     }
 
     static float[] value(CompletableFuture<ModelOutput> f) {
-        try {
-            return f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS).plane();
-        } catch (ExecutionException e) {
-            throw new AssertionError("expected success, got " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future never completed (hang guard)");
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return Futures.value(f).plane();
     }
 
     static <T extends Throwable> T error(CompletableFuture<?> f, Class<T> type) {
-        try {
-            Object v = f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
-            return fail("expected " + type.getSimpleName() + ", got a value " + v);
-        } catch (ExecutionException e) {
-            return assertInstanceOf(type, e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("future never completed (hang guard)");
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return Futures.error(f, type);
     }
 
     static void assertTag(int tag, CompletableFuture<ModelOutput> f) {

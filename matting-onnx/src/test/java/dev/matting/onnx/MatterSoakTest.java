@@ -17,6 +17,7 @@ import dev.matting.common.SchedulerRejectedException;
 import dev.matting.common.SchedulerTimeoutException;
 import dev.matting.scheduler.Overflow;
 import dev.matting.scheduler.SchedulerStats;
+import dev.matting.testing.Futures;
 import dev.matting.testing.GatedImage;
 import dev.matting.testing.SyntheticImages;
 import java.io.ByteArrayOutputStream;
@@ -36,10 +37,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,27 +279,11 @@ class MatterSoakTest {
     }
 
     private static void await(CompletableFuture<Matte> f) {
-        try {
-            f.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            fail("a request never completed (hang guard)");
-        } catch (ExecutionException | CancellationException e) {
-            // judged by the caller
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(e);
-        }
+        Futures.awaitEnd(f, HANG_GUARD_SECONDS); // how it ended is judged by the caller
     }
 
     private static Throwable errorOf(CompletableFuture<Matte> f) {
-        try {
-            f.join();
-            return null;
-        } catch (CancellationException e) {
-            return e;
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
+        return Futures.errorOf(f);
     }
 
     /**
