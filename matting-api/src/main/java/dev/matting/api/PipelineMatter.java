@@ -230,7 +230,8 @@ public final class PipelineMatter implements Matter {
             return;
         }
         try {
-            call.succeed(pipeline.finish(prepared, alpha, post).withOutput(output));
+            call.succeed(new Matte(prepared.image(), pipeline.finish(prepared, alpha, post), post.background())
+                    .withOutput(output));
         } catch (Throwable t) {
             call.fail(asMattingException(call.source(), t));
         }

@@ -1,6 +1,5 @@
 package dev.matting.pipeline;
 
-import dev.matting.api.Matte;
 import dev.matting.common.ImageSource;
 import dev.matting.common.InferenceException;
 import dev.matting.common.RgbImage;
@@ -57,17 +56,14 @@ public final class MattingPipeline {
         return new Prepared(source, image, geometry, input);
     }
 
-    /** The matte from one input's raw alpha plane, post-processed by this pipeline's post-processing. */
-    public Matte finish(Prepared prepared, float[] rawAlpha) {
-        return finish(prepared, ModelOutput.ofPlane(rawAlpha), postProcess);
-    }
-
     /**
-     * The matte from one input's model output, with {@code postProcess} (a per-call option, or this pipeline's): a raw
-     * plane is activated, un-padded, resized back and quantised here; a finished alpha (prepared on the device) only
-     * post-processed.
+     * The alpha of one input at its source size, one byte per pixel, from its model output, with {@code postProcess}
+     * (a per-call option, or this pipeline's): a raw plane is activated, un-padded, resized back and quantised here; a
+     * finished alpha (prepared on the device) only post-processed. The caller makes the {@code Matte} of it (with
+     * {@link Prepared#image()} and the post-processing's background): the pipeline sits below the API and does not
+     * know its types.
      */
-    public Matte finish(Prepared prepared, ModelOutput output, PostProcess postProcess) {
+    public byte[] finish(Prepared prepared, ModelOutput output, PostProcess postProcess) {
         RgbImage image = prepared.image();
         byte[] alpha;
         if (output.isPlane()) {
@@ -87,8 +83,7 @@ public final class MattingPipeline {
                         + prepared.source().name() + "', expected " + image.width() + "x" + image.height());
             }
         }
-        byte[] cleaned = postProcess.isIdentity() ? alpha : postProcess.apply(alpha, image.width(), image.height());
-        return new Matte(image, cleaned, postProcess.background());
+        return postProcess.isIdentity() ? alpha : postProcess.apply(alpha, image.width(), image.height());
     }
 
     /** The model these stages prepare inputs for. */
@@ -96,7 +91,7 @@ public final class MattingPipeline {
         return spec;
     }
 
-    /** The post-processing {@link #finish(Prepared, float[])} applies. */
+    /** This pipeline's own post-processing, for callers with no per-call option. */
     public PostProcess postProcess() {
         return postProcess;
     }

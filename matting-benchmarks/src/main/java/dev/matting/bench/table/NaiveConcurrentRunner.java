@@ -1,5 +1,6 @@
 package dev.matting.bench.table;
 
+import dev.matting.api.Matte;
 import dev.matting.api.MatteResult;
 import dev.matting.api.MatterOptions;
 import dev.matting.common.ImageSource;
@@ -102,7 +103,9 @@ final class NaiveConcurrentRunner implements ThroughputRunner {
             for (int k = 0; k < group.size(); k++) {
                 int i = group.get(k);
                 try {
-                    out[offset + i] = ClientThreads.encoded(images.get(i), pipeline.finish(prepared[i], alphas.get(k), pipeline.postProcess()));
+                    out[offset + i] = ClientThreads.encoded(images.get(i), new Matte(prepared[i].image(),
+                            pipeline.finish(prepared[i], alphas.get(k), pipeline.postProcess()),
+                            pipeline.postProcess().background()));
                 } catch (RuntimeException e) {
                     out[offset + i] = failure(images.get(i), e);
                 }
