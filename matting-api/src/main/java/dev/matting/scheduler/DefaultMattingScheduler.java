@@ -13,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -397,11 +396,20 @@ final class DefaultMattingScheduler implements MattingScheduler {
         queues.clear();
         queued = 0;
         notFull.signalAll();
-        for (Iterator<Request> it = outstanding.iterator(); it.hasNext();) {
-            Request r = it.next();
+        // Claim every request first, then fail them: failing one runs its caller's continuations, which may let a pass
+        // on a device end, and that pass must then find its requests already settled, not deliver to them.
+        List<Request> claimed = new ArrayList<>();
+        for (Request r : new ArrayList<>(outstanding)) {
             r.tryAbandon();
-            fail(r, new SchedulerShutdownException(r + " was still "
-                    + (r.started() ? "running" : "waiting") + " when the scheduler's shutdown timeout ran out"));
+            if (r.settle()) {
+                claimed.add(r);
+            }
+        }
+        for (Request r : claimed) {
+            SchedulerShutdownException error = new SchedulerShutdownException(r + " was still "
+                    + (r.started() ? "running" : "waiting") + " when the scheduler's shutdown timeout ran out");
+            stats.failed.increment();
+            complete(r, () -> r.completeExceptionally(error));
         }
     }
 
