@@ -10,6 +10,16 @@ import dev.matting.api.Matters;
 import dev.matting.common.Device;
 import dev.matting.common.ImageSource;
 import dev.matting.common.Precision;
+import dev.matting.common.RgbImage;
+import dev.matting.image.ImageDecoder;
+import dev.matting.image.InputGeometry;
+import dev.matting.image.Preprocessor;
+import dev.matting.model.ModelSpec;
+import dev.matting.spi.BackendOptions;
+import dev.matting.spi.BatchBackend;
+import dev.matting.spi.DevicePlan;
+import dev.matting.spi.ModelInput;
+import dev.matting.spi.ModelOutput;
 import dev.matting.testing.TestModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +47,41 @@ class DevicePathTest {
                     .precision(Precision.FP32).maxBatchSize(3).create();
         } finally {
             System.clearProperty(PyTorchBackend.GPU_IMAGING_PROPERTY);
+        }
+    }
+
+    /**
+     * A batch whose images come in two shapes, interleaved (512² photo, 451x300 photo, 512² photo): the two 512²
+     * ones go up and are finished together, and every image must still get its own alpha back in its place.
+     */
+    @Test
+    void aBatchOfInterleavedShapesGivesEachImageItsOwnAlpha() throws Exception {
+        ModelSpec spec = TestModels.u2netp();
+        List<RgbImage> images = new ArrayList<>();
+        for (String name : new String[] {"astronaut.png", "chelsea.png", "camera.png"}) {
+            images.add(ImageDecoder.decode(ImageSource.of(TestModels.repository().resolve("samples/photos/" + name))));
+        }
+        List<ModelInput> inputs = new ArrayList<>();
+        for (RgbImage img : images) {
+            InputGeometry g = InputGeometry.plan(img.width(), img.height(), spec.policy());
+            inputs.add(ModelInput.toPrepare(DevicePlan.of(img, g.scaledWidth(), g.scaledHeight(), g.paddedWidth(),
+                    g.paddedHeight(), spec), () -> Preprocessor.prepare(img, g, spec)));
+        }
+        System.setProperty(PyTorchBackend.GPU_IMAGING_PROPERTY, "always");
+        try (BatchBackend backend = new PyTorchBackend().open(spec,
+                new BackendOptions(Device.cpu(), Precision.FP32, 0, false, false))) {
+            assertTrue(backend.preparesOnDevice());
+            List<ModelOutput> together = backend.run(inputs);
+            for (int i = 0; i < inputs.size(); i++) {
+                byte[] alone = backend.run(List.of(inputs.get(i))).get(0).alpha();
+                byte[] got = together.get(i).alpha();
+                assertEquals(alone.length, got.length, "image " + i + " came back at another image's size");
+                // a batched pass may differ from a single one in the last float bits; another image's alpha by far more
+                assertTrue(TestModels.meanAbsLevels(alone, got) <= 0.05, "image " + i + ": mean "
+                        + TestModels.meanAbsLevels(alone, got) + " levels from its own alpha");
+            }
+            assertTrue(TestModels.meanAbsLevels(together.get(0).alpha(), together.get(2).alpha()) > 5,
+                    "the two 512² photos must differ, or a swap would go unnoticed");
         }
     }
 

@@ -69,6 +69,14 @@ final class DeviceImaging {
     record Plan(int sourceWidth, int sourceHeight, Axis inX, Axis inY, boolean inRounds, boolean inRoundsBetween,
             boolean imageMax, double scale, float[] mean, float[] std, boolean uint8Input, Activation activation,
             boolean quantizeFloor, boolean outEightBit, boolean outRoundsBetween, Axis outX, Axis outY) {
+        /**
+         * Equal for inputs of one model that go the same way in and back (same source size, same kernels): such
+         * inputs are prepared and finished together, as one tensor.
+         */
+        String shapeKey() {
+            return sourceWidth + "x" + sourceHeight + "|" + inX.key() + "|" + inY.key() + "|" + outX.key() + "|"
+                    + outY.key();
+        }
     }
 
     /**
@@ -146,9 +154,21 @@ final class DeviceImaging {
      * by {@code manager}. Intermediates live and die in a sub-manager.
      */
     NDArray prepare(NDManager manager, ByteBuffer rgb, Plan p) {
+        NDArray one = prepare(manager, rgb, p, 1);
+        NDArray out = one.squeeze(0);
+        out.attach(manager);
+        return out;
+    }
+
+    /**
+     * Uploads {@code n} images of the plan's source size, one after another in {@code rgb} ({@code n x height x width x
+     * 3} bytes), in one copy and prepares them together as an {@code n x 3 x paddedHeight x paddedWidth} input: one
+     * sequence of operations for the group instead of one per image. Reductions (the image-max scale) stay per image.
+     */
+    NDArray prepare(NDManager manager, ByteBuffer rgb, Plan p, int n) {
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray src = scratch.create(rgb, new Shape(p.sourceHeight(), p.sourceWidth(), 3), DataType.UINT8);
-            NDArray x = src.toType(DataType.FLOAT32, false).transpose(2, 0, 1); // 3 x h x w
+            NDArray src = scratch.create(rgb, new Shape(n, p.sourceHeight(), p.sourceWidth(), 3), DataType.UINT8);
+            NDArray x = src.toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2); // n x 3 x h x w
             x = resize(scratch, x, p.inX(), p.inY(), p.inRoundsBetween(), p.inRounds());
             NDArray out;
             if (p.uint8Input()) {
@@ -156,7 +176,7 @@ final class DeviceImaging {
             } else {
                 if (p.imageMax()) {
                     // rembg: divide by the resized image's own maximum, at least 1e-6
-                    x = x.div(x.max().maximum(1e-6f));
+                    x = x.div(perImage(x, true).maximum(1e-6f));
                 } else {
                     x = x.mul((float) p.scale());
                 }
@@ -174,8 +194,19 @@ final class DeviceImaging {
      * paddedWidth}, float), owned by {@code manager}.
      */
     NDArray finish(NDManager manager, NDArray plane, Plan p) {
+        NDArray one = finishAll(manager, plane.expandDims(0), p);
+        NDArray out = one.squeeze(0);
+        out.attach(manager);
+        return out;
+    }
+
+    /**
+     * The 8-bit alphas at the source size ({@code n x height x width}) of a group of images that share the plan's
+     * shape, from their output planes ({@code n x paddedHeight x paddedWidth}); the min-max activation is per image.
+     */
+    NDArray finishAll(NDManager manager, NDArray planes, Plan p) {
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray a = plane.toType(DataType.FLOAT32, false);
+            NDArray a = planes.toType(DataType.FLOAT32, false);
             a = switch (p.activation()) {
                 case NONE -> a.clip(0f, 1f);
                 case SIGMOID -> sigmoid(a);
@@ -187,10 +218,10 @@ final class DeviceImaging {
                 // quantised at model resolution, then resized as 8-bit samples (rembg's Image.fromarray(...).resize)
                 NDArray q = a.mul(255f);
                 q = (p.quantizeFloor() ? q.floor() : q.add(0.5f).floor()).clip(0f, 255f);
-                alpha = resize(scratch, q.expandDims(0), p.outX(), p.outY(), p.outRoundsBetween(), true).squeeze(0);
+                alpha = resize(scratch, q, p.outX(), p.outY(), p.outRoundsBetween(), true);
             } else {
                 // the SDK's float path: resize the float alpha, then round once
-                NDArray r = resize(scratch, a.expandDims(0), p.outX(), p.outY(), false, false).squeeze(0);
+                NDArray r = resize(scratch, a, p.outX(), p.outY(), false, false);
                 NDArray scaled = r.clip(0f, 1f).mul(255f);
                 alpha = p.quantizeFloor() ? scaled.floor() : scaled.add(0.5f).floor();
             }
@@ -201,8 +232,9 @@ final class DeviceImaging {
     }
 
     /**
-     * Every image's alpha in one copy to the host: the planes are flattened and joined on the device, copied once,
-     * and split into arrays here.
+     * Every image's alpha in one copy to the host: the tensors (one image's {@code height x width}, or a group's
+     * {@code n x height x width}) are flattened and joined on the device, copied once, and split into one array per
+     * image here, in order.
      */
     static List<byte[]> download(List<NDArray> alphas) {
         NDList flat = new NDList(alphas.size());
@@ -216,14 +248,22 @@ final class DeviceImaging {
         ByteBuffer host = joined.toByteBuffer(true).order(ByteOrder.nativeOrder());
         List<byte[]> out = new ArrayList<>(alphas.size());
         for (NDArray a : alphas) {
-            byte[] b = new byte[Math.toIntExact(a.size())];
-            host.get(b);
-            out.add(b);
+            long[] dims = a.getShape().getShape();
+            int images = dims.length == 3 ? Math.toIntExact(dims[0]) : 1;
+            int each = Math.toIntExact(a.size() / images);
+            for (int i = 0; i < images; i++) {
+                byte[] b = new byte[each];
+                host.get(b);
+                out.add(b);
+            }
         }
         return out;
     }
 
-    /** {@code x} is {@code c x h x w}; returns {@code c x outY.out x outX.out}, horizontal pass first. */
+    /**
+     * {@code x} is {@code ... x h x w} (any leading dimensions: channels, images); returns {@code ... x outY.out x
+     * outX.out}, horizontal pass first.
+     */
     private NDArray resize(NDManager scratch, NDArray x, Axis ax, Axis ay, boolean roundBetween, boolean roundEnd) {
         NDArray t = x;
         if (!ax.identity()) {
@@ -246,9 +286,23 @@ final class DeviceImaging {
         return ai.djl.nn.Activation.sigmoid(a);
     }
 
+    /**
+     * The maximum (or minimum) of each image of {@code x} ({@code n x ...}), shaped to broadcast against it: DJL's
+     * PyTorch reductions take one axis, so each image is flattened first.
+     */
+    private static NDArray perImage(NDArray x, boolean max) {
+        long[] dims = x.getShape().getShape();
+        long[] keep = new long[dims.length];
+        java.util.Arrays.fill(keep, 1);
+        keep[0] = dims[0];
+        NDArray flat = x.reshape(dims[0], -1);
+        return (max ? flat.max(new int[] {1}, true) : flat.min(new int[] {1}, true)).reshape(new Shape(keep));
+    }
+
+    /** Min-max over each image of {@code a} ({@code n x h x w}). */
     private static NDArray minMax(NDArray a) {
-        NDArray lo = a.min();
-        NDArray range = a.max().sub(lo);
+        NDArray lo = perImage(a, false);
+        NDArray range = perImage(a, true).sub(lo);
         // numpy's (x - mi) / (ma - mi); a constant output has no range and comes out all zero, not NaN
         return a.sub(lo).div(range.maximum(1e-12f)).mul(range.gt(1e-12f).toType(DataType.FLOAT32, false));
     }

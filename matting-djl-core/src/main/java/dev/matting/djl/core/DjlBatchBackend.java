@@ -18,15 +18,16 @@ import dev.matting.common.Precision;
 import dev.matting.model.InputType;
 import dev.matting.model.OutputAdapter;
 import dev.matting.spi.BatchBackend;
-import dev.matting.spi.DevicePlan;
 import dev.matting.spi.ModelInput;
 import dev.matting.spi.ModelOutput;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -123,35 +124,51 @@ public final class DjlBatchBackend implements BatchBackend {
 
     /**
      * The GPU-resident path: each source goes up once as 8-bit RGB and is prepared there; one forward pass; each
-     * alpha is finished there and all come back in one copy, one byte per source pixel. The only host work per image
-     * is the copy of its pixels into the reused staging buffer the upload reads from.
+     * alpha is finished there and all come back in one copy, one byte per source pixel. Inputs that go the same way
+     * (same source size and kernels, the common case in a folder of photos or a camera's stream) go up in one copy and
+     * are prepared and finished together, so the operations per batch do not grow with its size. The only host work per
+     * image is the copy of its pixels into the reused staging buffer the upload reads from.
      */
     private List<ModelOutput> runOnDevice(NDManager manager, List<ModelInput> batch, String what) {
         int n = batch.size();
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
         List<DeviceImaging.Plan> plans = new ArrayList<>(n);
-        NDList prepared = new NDList(n);
-        for (ModelInput in : batch) {
-            DevicePlan p = in.devicePlan().orElseThrow();
-            DeviceImaging.Plan plan = DeviceImaging.plan(p);
+        for (int i = 0; i < n; i++) {
+            DeviceImaging.Plan plan = DeviceImaging.plan(batch.get(i).devicePlan().orElseThrow());
             plans.add(plan);
-            byte[] rgb = p.image().rgb();
-            ByteBuffer buf = stagingBuffer(rgb.length);
-            buf.put(rgb).flip();
-            prepared.add(imaging.prepare(manager, buf, plan));
+            groups.computeIfAbsent(plan.shapeKey(), k -> new ArrayList<>()).add(i);
         }
-        NDArray packed = n == 1 ? prepared.get(0).expandDims(0) : NDArrays.stack(prepared);
+        // the pass sees the images group by group; order[j] is the batch index of the pass's j-th image
+        int[] order = new int[n];
+        int at = 0;
+        NDList prepared = new NDList(groups.size());
+        for (List<Integer> group : groups.values()) {
+            DeviceImaging.Plan plan = plans.get(group.get(0));
+            int bytes = 3 * plan.sourceWidth() * plan.sourceHeight();
+            ByteBuffer buf = stagingBuffer(Math.multiplyExact(bytes, group.size()));
+            for (int i : group) {
+                buf.put(batch.get(i).devicePlan().orElseThrow().image().rgb());
+                order[at++] = i;
+            }
+            buf.flip();
+            prepared.add(imaging.prepare(manager, buf, plan, group.size()));
+        }
+        NDArray packed = prepared.size() == 1 ? prepared.get(0) : NDArrays.concat(prepared);
         NDList outputs = block.forward(new ParameterStore(manager, false), new NDList(packed), false);
         NDArray planes = select(outputs, output, n, batch.get(0).height(), batch.get(0).width(), what);
-        List<NDArray> alphas = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            alphas.add(imaging.finish(manager, planes.get(i), plans.get(i)));
+        List<NDArray> alphas = new ArrayList<>(groups.size());
+        int from = 0;
+        for (List<Integer> group : groups.values()) {
+            NDArray slice = planes.get(new NDIndex("{}:{}", from, from + group.size()));
+            alphas.add(imaging.finishAll(manager, slice, plans.get(group.get(0))));
+            from += group.size();
         }
         List<byte[]> bytes = DeviceImaging.download(alphas);
-        List<ModelOutput> out = new ArrayList<>(n);
-        for (byte[] b : bytes) {
-            out.add(ModelOutput.ofAlpha(b));
+        ModelOutput[] out = new ModelOutput[n];
+        for (int j = 0; j < n; j++) {
+            out[order[j]] = ModelOutput.ofAlpha(bytes.get(j));
         }
-        return out;
+        return List.of(out);
     }
 
     /** The adapter's output and channel of every image as one N x H x W tensor, where it lives. */

@@ -1,5 +1,6 @@
 package dev.matting.djl.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import dev.matting.testing.TestModels;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,54 @@ class DeviceImagingTest {
                     String what = spec.name() + " " + out.resize().key() + " " + wh[0] + "x" + wh[1];
                     assertEquals(c.length, d.length, what);
                     assertTrue(maxLevels(c, d) <= 1, what + ": max " + maxLevels(c, d) + " levels");
+                }
+            }
+        }
+    }
+
+    /**
+     * Images of one shape are prepared and finished as one tensor on the GPU path: exactly what one at a time gives,
+     * per-image reductions (rembg's image-max scale, min-max activation) included.
+     */
+    @Test
+    void aGroupOfImagesGivesWhatEachGivesAlone() {
+        Random r = new Random(11);
+        try (NDManager manager = Engine.getEngine(PyTorchBackend.ENGINE).newBaseManager(ai.djl.Device.cpu())) {
+            DeviceImaging imaging = new DeviceImaging(manager);
+            for (ModelSpec spec : specs()) {
+                List<RgbImage> imgs = List.of(image(333, 222, 41), image(333, 222, 42), image(333, 222, 43));
+                InputGeometry g = InputGeometry.plan(333, 222, spec.policy());
+                DeviceImaging.Plan plan = DeviceImaging.plan(DevicePlan.of(imgs.get(0), g.scaledWidth(),
+                        g.scaledHeight(), g.paddedWidth(), g.paddedHeight(), spec));
+                ByteBuffer all = ByteBuffer.allocateDirect(3 * imgs.get(0).rgb().length);
+                imgs.forEach(im -> all.put(im.rgb()));
+                NDArray group = imaging.prepare(manager, all.flip(), plan, 3);
+                List<float[]> planes = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    ByteBuffer one = ByteBuffer.allocateDirect(imgs.get(i).rgb().length).put(imgs.get(i).rgb()).flip();
+                    NDArray alone = imaging.prepare(manager, one, plan);
+                    assertArrayEquals(alone.toType(DataType.FLOAT32, false).toFloatArray(),
+                            group.get(i).toType(DataType.FLOAT32, false).toFloatArray(), spec.name() + " image " + i);
+                    // outputs with different ranges, so a min-max over the group would differ from one per image
+                    float[] plane = smoothField(g.paddedWidth(), g.paddedHeight(), r);
+                    for (int k = 0; k < plane.length; k++) {
+                        plane[k] = plane[k] * (i + 1) - i;
+                    }
+                    planes.add(plane);
+                }
+                float[] joined = new float[3 * planes.get(0).length];
+                for (int i = 0; i < 3; i++) {
+                    System.arraycopy(planes.get(i), 0, joined, i * planes.get(0).length, planes.get(0).length);
+                }
+                NDArray finished = imaging.finishAll(manager, manager.create(joined,
+                        new ai.djl.ndarray.types.Shape(3, g.paddedHeight(), g.paddedWidth())), plan);
+                List<byte[]> together = DeviceImaging.download(List.of(finished));
+                assertEquals(3, together.size());
+                for (int i = 0; i < 3; i++) {
+                    NDArray alone = imaging.finish(manager, manager.create(planes.get(i),
+                            new ai.djl.ndarray.types.Shape(g.paddedHeight(), g.paddedWidth())), plan);
+                    assertArrayEquals(DeviceImaging.download(List.of(alone)).get(0), together.get(i),
+                            spec.name() + " alpha " + i);
                 }
             }
         }
