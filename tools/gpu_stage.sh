@@ -20,5 +20,6 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && unzip -q "$OLDPWD"/matting-djl/target/matting-djl-[0-9]*[0-9T].jar 'dev/matting/djl/probe/*' && zip -q -r "$OLDPWD/$djl" dev)
 mkdir -p .gpu/peer
 cp "$kit/../peer/seed_recipe.py" .gpu/peer/ 2>/dev/null || echo "no seed recipe next to the kit: the end-to-end run goes without its peer"
-unzip -l "$djl" | grep -q 'probe/probe.pt' || { echo "probe.pt missing from $djl" >&2; exit 1; }
+unzip -l "$djl" > "$tmp/list"   # not piped into grep -q: an early exit would fail unzip under pipefail
+grep -q 'probe/probe.pt' "$tmp/list" || { echo "probe.pt missing from $djl" >&2; exit 1; }
 echo "staged: $(du -sh .gpu | cut -f1) in .gpu"
