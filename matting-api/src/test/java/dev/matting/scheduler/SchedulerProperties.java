@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.matting.common.Device;
 import dev.matting.common.DeviceOutOfMemoryException;
@@ -15,6 +14,7 @@ import dev.matting.spi.ModelOutput;
 import dev.matting.testing.FakeBatchBackend;
 import dev.matting.testing.FakeMemorySource;
 import dev.matting.testing.FakeTicker;
+import dev.matting.testing.Futures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -278,26 +275,10 @@ class SchedulerProperties {
     }
 
     private static void awaitDone(CompletableFuture<ModelOutput> f) {
-        try {
-            f.get(SchedulerTestSupport.HANG_GUARD_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            fail("a request never completed (hang guard)");
-        } catch (ExecutionException | CancellationException e) {
-            // judged below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(e);
-        }
+        Futures.awaitEnd(f, SchedulerTestSupport.HANG_GUARD_SECONDS); // how it ended is judged below
     }
 
     private static Optional<Throwable> errorOf(CompletableFuture<ModelOutput> f) {
-        try {
-            f.join();
-            return Optional.empty();
-        } catch (CancellationException e) {
-            return Optional.of(e);
-        } catch (java.util.concurrent.CompletionException e) {
-            return Optional.of(e.getCause());
-        }
+        return Optional.ofNullable(Futures.errorOf(f));
     }
 }
