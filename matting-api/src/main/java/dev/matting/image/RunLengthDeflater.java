@@ -91,11 +91,12 @@ final class RunLengthDeflater {
         byte[] buf = out.ensure((long) len * 2 + 64);
         int pos = out.pos;
         int i = off;
-        int last1 = end - 1;
         int last2 = end - 2;
         while (i < end) {
             // The common case on photos: a stretch of bytes none of which equals the next, so none starts a run; a
-            // tight loop for it, two literals a step (at most 31 + 30 bits are held; the flush is branch-free).
+            // tight loop for it, two literals a step (at most 31 + 30 bits are held). The flush is branch-free: store
+            // eight bytes, advance past the whole ones, keep the partial one (whether to flush is a coin toss the
+            // branch predictor loses).
             while (i < last2) {
                 byte b0 = data[i];
                 byte b1 = data[i + 1];
@@ -112,23 +113,10 @@ final class RunLengthDeflater {
                 count &= 7;
                 i += 2;
             }
-            if (i < last1 && data[i] != data[i + 1]) {
-                int lit = packed[data[i] & 0xff];
-                bits |= (long) (lit & 0xffff) << count;
-                count += lit >>> 16;
-                // Branch-free flush: store eight bytes, advance past the whole ones, keep the partial one (whether to
-                // flush is a coin toss the branch predictor loses).
-                LONG_LE.set(buf, pos, bits);
-                int whole = count >>> 3;
-                pos += whole;
-                bits >>>= whole << 3;
-                count &= 7;
-                i++;
-                continue;
-            }
             if (i >= end) {
                 break;
             }
+            // One literal, and the run it may start (a byte that ends a pair loop goes here too: runLength is 1)
             int v = data[i] & 0xff;
             int run = runLength(data, i, end, v);
             // Each emission adds at most 21 bits and the buffer is flushed below 32 after it: never past 64.
