@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.matting.api.Matte;
+import dev.matting.bench.report.NoFonts;
 import dev.matting.bench.report.TextDrawer;
 import dev.matting.common.ImageSource;
 import dev.matting.common.RgbImage;
 import dev.matting.postprocess.Background;
-import java.awt.Font;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,23 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The contact sheet comes out whole with headers where text works, and without them where it does not (issue 9.11). */
 class ContactSheetTest {
-    /** A server without fonts: every text call throws, as Java2D does there ("Fontconfig head is null"). */
-    private static final TextDrawer NO_FONTS = new TextDrawer() {
-        @Override
-        public void draw(Graphics2D g, String text, Font font, int x, int y) {
-            throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
-        }
-
-        @Override
-        public int width(Graphics2D g, String text, Font font) {
-            throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
-        }
-
-        @Override
-        public int ascent(Graphics2D g, Font font) {
-            throw new InternalError("fontmanager: no fonts");
-        }
-    };
+    private static final TextDrawer NO_FONTS = NoFonts.DRAWER;
 
     private static Map<String, List<Matte>> oneColumn(RgbImage img) {
         byte[] alpha = new byte[img.width() * img.height()];

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.matting.bench.table.RowResult;
-import java.awt.Font;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,23 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the report must still hold every figure, and the run must say what it left out.
  */
 class ChartsWithoutFontsTest {
-    /** What a bare server's font manager does: every text call fails, metrics included. */
-    static final TextDrawer NO_FONTS = new TextDrawer() {
-        @Override
-        public void draw(Graphics2D g, String text, Font font, int x, int y) {
-            throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
-        }
-
-        @Override
-        public int width(Graphics2D g, String text, Font font) {
-            throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
-        }
-
-        @Override
-        public int ascent(Graphics2D g, Font font) {
-            throw new InternalError("fontmanager: no fonts");
-        }
-    };
+    private static final TextDrawer NO_FONTS = NoFonts.DRAWER;
 
     private static long pixelsOf(BufferedImage img, int rgb) {
         long n = 0;
