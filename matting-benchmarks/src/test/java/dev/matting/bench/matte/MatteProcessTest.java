@@ -47,9 +47,16 @@ class MatteProcessTest {
         if (!Files.exists(out)) {
             return List.of();
         }
-        try (Stream<Path> s = Files.walk(out)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)
-                    && !p.getFileName().toString().startsWith(".")).toList();
+        while (true) {
+            try (Stream<Path> s = Files.walk(out)) {
+                return s.filter(p -> p.getFileName().toString().endsWith(suffix)
+                        && !p.getFileName().toString().startsWith(".")).toList();
+            } catch (java.io.UncheckedIOException e) {
+                // the running command renamed a temporary file between the walk listing it and reading it: look again
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+            }
         }
     }
 
