@@ -415,8 +415,8 @@ public final class MatterOptions {
 
         /**
          * Scheduler lanes per GPU (1 to 4, default 1), each with its own copy of the model in device memory. With 2, one
-         * batch's host work (staging, upload, download) overlaps another batch's forward pass: on an H200, base U-Net
-         * FP16 at 1024² with 16 callers, 214 images/s against 193 with one lane. Worth it when the GPU is the bottleneck
+         * batch's host work (staging, upload, download) overlaps another batch's forward pass: on an H100, base U-Net
+         * FP16 at 1024² with 16 callers, 216 images/s against 196 with one lane. Worth it when the GPU is the bottleneck
          * and the weights fit twice; the lanes split the device's free memory between them. Ignored on the CPU.
          */
         public Builder lanesPerDevice(int n) {
